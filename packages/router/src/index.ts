@@ -1,0 +1,66 @@
+// @convergent/router: schemas, the convergence scorer, policies, decide(), calibration and simulation.
+
+export { ConvergentError, isConvergentError, formatProblem, convergentErrorCodes } from "./errors.js";
+export type { ConvergentErrorCode, InputProblem } from "./errors.js";
+
+export {
+  routes,
+  routeSchema,
+  kindSchema,
+  kindPattern,
+  signalsSchema,
+  signalNames,
+  stakesSchema,
+  taskSchema,
+} from "./taskSchema.js";
+export type { Route, Signals, SignalName, Stakes, Task } from "./taskSchema.js";
+
+export { policySchema, ruleSchema, whenSchema, comparisonSchema, sandboxProfileSchema, kindOverrideSchema } from "./policySchema.js";
+export type { Policy, PolicyInput, Rule, When, Comparison, NestedCondition, SandboxProfile, KindOverride } from "./policySchema.js";
+
+export { decisionSchema, convergenceSchema } from "./decisionSchema.js";
+export type { Decision } from "./decisionSchema.js";
+
+export { jsonSchemaFor } from "./jsonSchemas.js";
+export type { SchemaName } from "./jsonSchemas.js";
+
+export { scoreConvergence, convergenceCore, scorerVersion, axes, axisWords } from "./scorer.js";
+export type { Axis, AxisExplanation, Convergence, ConvergenceCore, ConvergenceInput } from "./scorer.js";
+
+export { resolveSignals, missingSignals } from "./signals.js";
+export type {
+  ResolvedSignal,
+  ResolvedSignals,
+  SandboxFeedback,
+  SignalDefaults,
+  SignalEstimate,
+  SignalEstimator,
+  SignalSource,
+} from "./signals.js";
+
+export { parsePolicy, loadPolicy, validatePolicy, policyHash, defaultPolicy, defaultPolicyInput } from "./policy.js";
+export type { ParsePolicyOptions } from "./policy.js";
+export { starterPolicyYaml } from "./starterPolicy.js";
+
+export { compileRule, compileWhen, compileComparison } from "./rules.js";
+export type { CompiledRule, RuleContext } from "./rules.js";
+export { compileKindGlob, compileKindMatcher } from "./glob.js";
+
+export { estimateRoutes, expectedAttempts } from "./costs.js";
+export type { CostParams, RouteEstimate } from "./costs.js";
+
+export { createCalibration, posteriorFailure, outcomeSchema, calibrationSnapshotSchema, outcomeKinds } from "./calibration.js";
+export type { Calibration, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
+
+export { createRouter } from "./router.js";
+export type { Router, RouterOptions, PolicyRef } from "./router.js";
+
+export { createSimulation, simulate } from "./simulate.js";
+export type { PolicySummary, RouteChange, SimulateOptions, Simulation, SimulationReport } from "./simulate.js";
+
+export { parseTask, checkTask, checkTaskText } from "./task.js";
+export type { TaskCheck, TaskSource } from "./task.js";
+
+export { humanizeSeconds } from "./duration.js";
+export { canonicalJson, contentHash } from "./hash.js";
+export { formatPath, problemsFromZod } from "./problems.js";
