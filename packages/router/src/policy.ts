@@ -35,7 +35,7 @@ export function parsePolicy(text: string, options: ParsePolicyOptions = {}): Pol
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e): InputProblem => {
-      const line = e.linePos?.[0]?.line;
+      const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? lineCounter.linePos(e.pos[0]).line : undefined);
       const message = `invalid YAML: ${e.message.split("\n")[0]}`;
       return line === undefined ? { path: "", message } : { path: "", message, line };
     });
@@ -53,7 +53,9 @@ export function parsePolicy(text: string, options: ParsePolicyOptions = {}): Pol
       return line === undefined ? problem : { ...problem, line };
     }),
   );
-  throw invalidPolicy(problems, options.source);
+  // Report in file order, so the list reads top to bottom like the file.
+  const ordered = problems.map((p, i) => ({ p, i })).sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i);
+  throw invalidPolicy(ordered.map((x) => x.p), options.source);
 }
 
 function lineOf(

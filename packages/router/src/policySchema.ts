@@ -56,7 +56,9 @@ const booleanConditionSchema = z.union([
 export type NestedCondition = { [field: string]: Comparison | string | number | boolean | null | NestedCondition };
 
 const nestedConditionSchema: z.ZodType<NestedCondition> = z.lazy(() =>
-  z.record(z.string(), z.union([comparisonSchema, scalarSchema, nestedConditionSchema])),
+  z
+    .record(z.string(), z.union([comparisonSchema, scalarSchema, nestedConditionSchema]))
+    .refine((c) => Object.keys(c).length > 0, { message: "an empty condition matches everything: name a field or an operator" }),
 );
 
 const signalConditionsSchema = z.strictObject({
