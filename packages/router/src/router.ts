@@ -8,7 +8,7 @@ import { normalQuantile } from "./normal.js";
 import { defaultPolicy, policyHash, validatePolicy } from "./policy.js";
 import type { Policy, PolicyInput } from "./policySchema.js";
 import { type CompiledRule, type RuleContext, compileRule } from "./rules.js";
-import { scoreConvergence } from "./scorer.js";
+import { type Convergence, scoreConvergence } from "./scorer.js";
 import {
   type ResolvedSignals,
   type SandboxFeedback,
@@ -53,7 +53,21 @@ export interface Router {
   recordOutcome(outcome: Outcome): void;
 }
 
+interface ConvergenceEntry {
+  readonly L: number | null;
+  readonly c: number;
+  readonly h: number | null;
+  readonly T: number;
+  readonly convergence: Convergence;
+  /** The score with two decimals. */
+  readonly scoreText: string;
+  /** The decision's sentence about convergence. */
+  readonly reason: string;
+}
+
 interface KindProfile {
+  readonly convergence: Map<string, ConvergenceEntry>;
+  last: ConvergenceEntry | undefined;
   readonly costs: CostParams;
   readonly maxAttempts: number;
   readonly defaults: SignalDefaults;
@@ -62,7 +76,20 @@ interface KindProfile {
 }
 
 const autonomy: Record<Route, number> = { autonomous: 0, supervised: 1, human: 2 };
+const bit: Record<Route, number> = { autonomous: 1, supervised: 2, human: 4 };
+/** The allowed routes for each bit mask of forbidden routes. */
+const allowedByMask: readonly (readonly Route[])[] = Array.from({ length: 8 }, (_, mask) => routes.filter((r) => (mask & bit[r]) === 0));
+const capitalized: Record<Route, string> = { autonomous: "Autonomous", supervised: "Supervised", human: "Human" };
 const kindCacheLimit = 10_000;
+const convergenceCacheLimit = 4096;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /**
  * Creates a router for a policy.
@@ -85,6 +112,36 @@ export function createRouter(options: RouterOptions = {}): Router {
   const z = policy.risk.mode === "averse" ? normalQuantile(policy.risk.credibleLevel) : 0;
   const currency = policy.costs.currency;
   const kindCache = new Map<string, KindProfile>();
+  // Convergence depends only on the resolved signals and the kind's budget; tasks of a kind share a few
+  // signal profiles, so each profile's explanation is built once (bounded, frozen because decisions share it).
+  const convergenceFor = (profile: KindProfile, signals: ResolvedSignals): ConvergenceEntry => {
+    const L = signals.feedbackLatencySec.value;
+    const c = signals.ruleClosure.value;
+    const h = signals.driftHalfLifeSec.value;
+    const T = signals.horizonSec.value;
+    const last = profile.last;
+    if (last !== undefined && last.L === L && last.c === c && last.h === h && last.T === T) return last;
+    const key = `${L}|${c}|${h}|${T}`;
+    let entry = profile.convergence.get(key);
+    if (entry === undefined) {
+      const convergence = deepFreeze(
+        scoreConvergence({
+          feedbackLatencySec: L,
+          ruleClosure: c,
+          driftHalfLifeSec: h,
+          horizonSec: T,
+          repairEfficiency: policy.model.repairEfficiency,
+          maxAttempts: profile.maxAttempts,
+        }),
+      );
+      const scoreText = convergence.score.toFixed(2);
+      entry = { L, c, h, T, convergence, scoreText, reason: `Convergence ${scoreText}. ${convergence.summary}` };
+      if (profile.convergence.size >= convergenceCacheLimit) profile.convergence.clear();
+      profile.convergence.set(key, entry);
+    }
+    profile.last = entry;
+    return entry;
+  };
 
   const profileFor = (kind: string): KindProfile => {
     const cached = kindCache.get(kind);
@@ -114,6 +171,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     const d = policy.defaults.signals;
     const profile: KindProfile = {
+      convergence: new Map(),
+      last: undefined,
       costs: {
         reviewerPerMinute: costs.reviewerPerMinute,
         reviewMinutes: costs.reviewMinutes,
@@ -140,14 +199,7 @@ export function createRouter(options: RouterOptions = {}): Router {
   const decide = (task: Task, estimate?: SignalEstimate): Decision => {
     const profile = profileFor(task.kind);
     const signals = resolveSignals(task, profile.sandbox, estimate, profile.defaults);
-    const convergence = scoreConvergence({
-      feedbackLatencySec: signals.feedbackLatencySec.value,
-      ruleClosure: signals.ruleClosure.value,
-      driftHalfLifeSec: signals.driftHalfLifeSec.value,
-      horizonSec: signals.horizonSec.value,
-      repairEfficiency: policy.model.repairEfficiency,
-      maxAttempts: profile.maxAttempts,
-    });
+    const { convergence, reason: convergenceReason, scoreText } = convergenceFor(profile, signals);
 
     const declaredCost = task.stakes?.cost;
     const declaredReversible = task.stakes?.reversible;
@@ -155,57 +207,68 @@ export function createRouter(options: RouterOptions = {}): Router {
     const reversible = declaredReversible ?? policy.defaults.stakes.reversible;
     const effective = reversible ? cost : cost * policy.costs.irreversibleMultiplier;
 
-    // Hard rules.
-    const context: RuleContext = {
-      task,
-      signals: {
-        feedbackLatencySec: signals.feedbackLatencySec.value,
-        ruleClosure: signals.ruleClosure.value,
-        driftHalfLifeSec: signals.driftHalfLifeSec.value,
-        horizonSec: signals.horizonSec.value,
-      },
-      stakes: { cost, reversible },
-    };
-    const matched: CompiledRule[] = [];
-    for (const rule of profile.rules) if (rule.matches(context)) matched.push(rule);
-
+    // Hard rules (compiled once; only those whose kind matches are tried).
     const forbidden: { route: Route; by: string }[] = [];
-    const ruleForbidden = new Set<Route>();
+    let ruleForbidden = 0;
     let forced: Route | undefined;
     let forcedBy: string | undefined;
-    const roles: string[] = [];
+    let roles: string[] | undefined;
+    let roleRules: string[] | undefined;
     let deadlineSec = policy.checkpoints.deadlineSec;
     let deadlineBy: string | undefined;
-    for (const rule of matched) {
-      for (const r of rule.forbid) {
-        ruleForbidden.add(r);
-        forbidden.push({ route: r, by: `rule:${rule.id}` });
-      }
-      if (rule.route !== undefined && (forced === undefined || autonomy[rule.route] > autonomy[forced])) {
-        forced = rule.route;
-        forcedBy = rule.id;
-      }
-      for (const role of rule.requireRoles) if (!roles.includes(role)) roles.push(role);
-      if (rule.deadlineSec !== undefined && rule.deadlineSec < deadlineSec) {
-        deadlineSec = rule.deadlineSec;
-        deadlineBy = rule.id;
+    const matched: string[] = [];
+    if (profile.rules.length > 0) {
+      const context: RuleContext = {
+        task,
+        signals: {
+          feedbackLatencySec: signals.feedbackLatencySec.value,
+          ruleClosure: signals.ruleClosure.value,
+          driftHalfLifeSec: signals.driftHalfLifeSec.value,
+          horizonSec: signals.horizonSec.value,
+        },
+        stakes: { cost, reversible },
+      };
+      for (const rule of profile.rules) {
+        if (!rule.matches(context)) continue;
+        matched.push(rule.id);
+        for (const r of rule.forbid) {
+          ruleForbidden |= bit[r];
+          forbidden.push({ route: r, by: `rule:${rule.id}` });
+        }
+        if (rule.route !== undefined && (forced === undefined || autonomy[rule.route] > autonomy[forced])) {
+          forced = rule.route;
+          forcedBy = rule.id;
+        }
+        if (rule.requireRoles.length > 0) {
+          roles ??= [];
+          (roleRules ??= []).push(rule.id);
+          for (const role of rule.requireRoles) if (!roles.includes(role)) roles.push(role);
+        }
+        if (rule.deadlineSec !== undefined && rule.deadlineSec < deadlineSec) {
+          deadlineSec = rule.deadlineSec;
+          deadlineBy = rule.id;
+        }
       }
     }
 
     // Guards.
-    const guardForbidden = new Set<Route>();
-    const guard = (route: "autonomous" | "supervised") => {
-      const g = policy.guards[route];
-      if (convergence.score < g.minScore) {
-        guardForbidden.add(route);
-        forbidden.push({ route, by: `guard:${route}.minScore` });
-      } else if (g.maxStakes !== null && effective > g.maxStakes) {
-        guardForbidden.add(route);
-        forbidden.push({ route, by: `guard:${route}.maxStakes` });
-      }
-    };
-    guard("autonomous");
-    guard("supervised");
+    let guardForbidden = 0;
+    const ga = policy.guards.autonomous;
+    if (convergence.score < ga.minScore) {
+      guardForbidden |= bit.autonomous;
+      forbidden.push({ route: "autonomous", by: "guard:autonomous.minScore" });
+    } else if (ga.maxStakes !== null && effective > ga.maxStakes) {
+      guardForbidden |= bit.autonomous;
+      forbidden.push({ route: "autonomous", by: "guard:autonomous.maxStakes" });
+    }
+    const gs = policy.guards.supervised;
+    if (convergence.score < gs.minScore) {
+      guardForbidden |= bit.supervised;
+      forbidden.push({ route: "supervised", by: "guard:supervised.minScore" });
+    } else if (gs.maxStakes !== null && effective > gs.maxStakes) {
+      guardForbidden |= bit.supervised;
+      forbidden.push({ route: "supervised", by: "guard:supervised.maxStakes" });
+    }
 
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
     const agentCounts = calibration.agentCounts(task.kind);
@@ -216,12 +279,12 @@ export function createRouter(options: RouterOptions = {}): Router {
     const attempts = expectedAttempts(convergence.errorFactor, policy.model.targetError, profile.maxAttempts);
     const estimates = estimateRoutes(profile.costs, agentFailure.probability, humanError.probability, attempts, effective);
 
-    const allowed = routes.filter((r) => !ruleForbidden.has(r) && !guardForbidden.has(r));
-    const reasons: string[] = [];
+    const allowed = allowedByMask[ruleForbidden | guardForbidden]!;
     let route: Route;
     let explored = false;
     let how: "forced" | "cost" | "fallback";
-    const forcedAllowed = forced !== undefined && !ruleForbidden.has(forced);
+    let note: string | undefined;
+    const forcedAllowed = forced !== undefined && (ruleForbidden & bit[forced]) === 0;
     if (forcedAllowed) {
       route = forced!;
       how = "forced";
@@ -233,53 +296,43 @@ export function createRouter(options: RouterOptions = {}): Router {
       route = choice.route;
       how = "cost";
       if (choice.heldByLowerStakes) {
-        reasons.push(
-          `${cap(route)} although ${choice.cheapestAtStakes} is cheaper at these stakes: the policy never routes a task more autonomously than it would at lower stakes.`,
-        );
+        note = `${capitalized[route]} although ${choice.cheapestAtStakes} is cheaper at these stakes: the policy never routes a task more autonomously than it would at lower stakes.`;
       }
       const e = policy.exploration;
       if (e.rate > 0 && route !== "autonomous" && forced === undefined && effective <= e.maxStakes) {
         const next: Route = route === "human" ? "supervised" : "autonomous";
         if (allowed.includes(next) && unitHash(`${policy.id}:${task.id}`) < e.rate) {
-          reasons.push(
-            `${cap(next)} instead of ${route}: exploration routes ${pct(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`,
-          );
+          note = `${capitalized[next]} instead of ${route}: exploration routes ${pct(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`;
           route = next;
           explored = true;
         }
       }
     }
 
-    reasons.unshift(routeReason(route, how, forcedBy, estimates, allowed, currency));
-    reasons.push(`Convergence ${convergence.score.toFixed(2)}. ${convergence.summary}`);
-    for (const f of forbidden) reasons.push(forbidReason(f, convergence.score, effective, policy, currency));
+    const reasons = [routeReason(route, how, forcedBy, estimates, allowed, currency)];
+    if (note !== undefined) reasons.push(note);
+    reasons.push(convergenceReason);
+    for (const f of forbidden) reasons.push(forbidReason(f, scoreText, effective, policy, currency));
     if (forced !== undefined && !forcedAllowed) reasons.push(`Rule ${forcedBy} forces ${forced}, but another rule forbids it.`);
-    const defaulted = defaultedSignals(signals);
-    if (defaulted !== undefined) reasons.push(defaulted);
-    const fromSandbox = sandboxReason(signals);
-    if (fromSandbox !== undefined) reasons.push(fromSandbox);
+    if (signals.feedbackLatencySec.source !== "declared" || signals.ruleClosure.source !== "declared" || signals.driftHalfLifeSec.source !== "declared" || signals.horizonSec.source !== "declared") {
+      const defaulted = defaultedSignals(signals);
+      if (defaulted !== undefined) reasons.push(defaulted);
+      const fromSandbox = sandboxReason(signals);
+      if (fromSandbox !== undefined) reasons.push(fromSandbox);
+    }
     if (agentFailure.observations > 0) {
       reasons.push(
         `Calibrated on ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}: failure ${pct(agentFailure.probability)} (model alone: ${pct(modelFailure)}).`,
       );
     }
-    if (roles.length > 0) reasons.push(`Checkpoints need a reviewer with the role ${roles.join(" or ")} (rules ${matched.filter((r) => r.requireRoles.length > 0).map((r) => r.id).join(", ")}).`);
+    if (roles !== undefined) reasons.push(`Checkpoints need a reviewer with the role ${roles.join(" or ")} (rule${roleRules!.length > 1 ? "s" : ""} ${roleRules!.join(", ")}).`);
     if (deadlineBy !== undefined) reasons.push(`Checkpoints are due within ${deadlineSec} s (rule ${deadlineBy}).`);
 
     return {
       taskId: task.id,
       kind: task.kind,
       route,
-      convergence: {
-        score: convergence.score,
-        errorFactor: convergence.errorFactor,
-        cycles: convergence.cycles,
-        residualError: convergence.residualError,
-        limitingAxis: convergence.limitingAxis,
-        axes: convergence.axes,
-        summary: convergence.summary,
-        scorerVersion: convergence.scorerVersion,
-      },
+      convergence,
       signals,
       stakes: {
         cost,
@@ -290,10 +343,10 @@ export function createRouter(options: RouterOptions = {}): Router {
       attempts,
       expectedCost: { autonomous: estimates.autonomous.total, supervised: estimates.supervised.total, human: estimates.human.total },
       estimates,
-      allowedRoutes: allowed,
+      allowedRoutes: allowed.slice(),
       forbidden,
-      rules: matched.map((r) => r.id),
-      assigneeRoles: roles.length > 0 ? roles : [...policy.checkpoints.assigneeRoles],
+      rules: matched,
+      assigneeRoles: roles ?? policy.checkpoints.assigneeRoles.slice(),
       deadlineSec,
       explored,
       reasons,
@@ -336,39 +389,45 @@ function cheapestStakesMonotone(
   estimates: Record<Route, RouteEstimate>,
   stakes: number,
 ): { route: Route; heldByLowerStakes: boolean; cheapestAtStakes: Route } {
-  const slope = (r: Route) => estimates[r].failureProbability;
-  const intercept = (r: Route) => estimates[r].total - estimates[r].failureProbability * stakes;
-  const cheapestAt = (x: number): Route => {
-    let best = allowed[0]!;
-    let bestCost = intercept(best) + slope(best) * x;
-    for (let i = 1; i < allowed.length; i++) {
-      const r = allowed[i]!;
-      const cost = intercept(r) + slope(r) * x;
+  const n = allowed.length;
+  const slope = [0, 0, 0];
+  const intercept = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const e = estimates[allowed[i]!];
+    slope[i] = e.failureProbability;
+    intercept[i] = e.total - e.failureProbability * stakes;
+  }
+  // Ties go to the more human route (later in `allowed`).
+  const cheapestAt = (x: number): number => {
+    let best = 0;
+    let bestCost = intercept[0]! + slope[0]! * x;
+    for (let i = 1; i < n; i++) {
+      const cost = intercept[i]! + slope[i]! * x;
       if (cost <= bestCost) {
-        best = r;
+        best = i;
         bestCost = cost;
       }
     }
     return best;
   };
   const atStakes = cheapestAt(stakes);
-  let route = atStakes;
-  const consider = (x: number) => {
-    const r = cheapestAt(x);
-    if (autonomy[r] > autonomy[route]) route = r;
-  };
-  consider(0);
-  for (let i = 0; i < allowed.length; i++) {
-    for (let j = i + 1; j < allowed.length; j++) {
-      const a = allowed[i]!;
-      const b = allowed[j]!;
-      const ds = slope(a) - slope(b);
-      if (ds === 0) continue;
-      const x = (intercept(b) - intercept(a)) / ds;
-      if (x > 0 && x < stakes) consider(x);
+  let chosen = atStakes;
+  if (n > 1) {
+    const atZero = cheapestAt(0);
+    if (atZero > chosen) chosen = atZero;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const ds = slope[i]! - slope[j]!;
+        if (ds === 0) continue;
+        const x = (intercept[j]! - intercept[i]!) / ds;
+        if (x > 0 && x < stakes) {
+          const r = cheapestAt(x);
+          if (r > chosen) chosen = r;
+        }
+      }
     }
   }
-  return { route, heldByLowerStakes: route !== atStakes, cheapestAtStakes: atStakes };
+  return { route: allowed[chosen]!, heldByLowerStakes: chosen !== atStakes, cheapestAtStakes: allowed[atStakes]! };
 }
 
 function routeReason(
@@ -379,18 +438,21 @@ function routeReason(
   allowed: readonly Route[],
   currency: string,
 ): string {
-  if (how === "forced") return `${cap(route)}: rule ${forcedBy} forces it.`;
+  if (how === "forced") return `${capitalized[route]}: rule ${forcedBy} forces it.`;
   if (how === "fallback") return "Human: every route is forbidden, so a person decides.";
-  const others = allowed.filter((r) => r !== route).map((r) => `${r} ${money(estimates[r].total, currency)}`);
-  const vs = others.length === 0 ? "the only allowed route" : `vs ${others.join(", ")}`;
-  return `${cap(route)}: expected cost ${money(estimates[route].total, currency)} (${vs}).`;
+  let vs = "";
+  for (const r of allowed) {
+    if (r === route) continue;
+    vs += `${vs === "" ? "vs " : ", "}${r} ${money(estimates[r].total, currency)}`;
+  }
+  return `${capitalized[route]}: expected cost ${money(estimates[route].total, currency)} (${vs === "" ? "the only allowed route" : vs}).`;
 }
 
-function forbidReason(f: { route: Route; by: string }, score: number, effective: number, policy: Policy, currency: string): string {
+function forbidReason(f: { route: Route; by: string }, scoreText: string, effective: number, policy: Policy, currency: string): string {
   if (f.by.startsWith("rule:")) return `Rule ${f.by.slice(5)} forbids ${f.route}.`;
   const guard = policy.guards[f.route as "autonomous" | "supervised"];
-  if (f.by.endsWith(".minScore")) return `${cap(f.route)} is forbidden: convergence ${score.toFixed(2)} is below the policy's minimum of ${guard.minScore}.`;
-  return `${cap(f.route)} is forbidden: stakes of ${money(effective, currency)} exceed the policy's ${money(guard.maxStakes ?? 0, currency)}.`;
+  if (f.by.endsWith(".minScore")) return `${capitalized[f.route]} is forbidden: convergence ${scoreText} is below the policy's minimum of ${guard.minScore}.`;
+  return `${capitalized[f.route]} is forbidden: stakes of ${money(effective, currency)} exceed the policy's ${money(guard.maxStakes ?? 0, currency)}.`;
 }
 
 const signalWords: Record<keyof ResolvedSignals, (v: number | null) => string> = {
@@ -418,9 +480,6 @@ function sandboxReason(signals: ResolvedSignals): string | undefined {
   return parts.length === 0 ? undefined : `A sandbox gives ${parts.join(" and ")}.`;
 }
 
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 function pct(x: number): string {
   const p = x * 100;
@@ -428,5 +487,16 @@ function pct(x: number): string {
 }
 
 function money(x: number, currency: string): string {
-  return `${x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(2)} ${currency}`;
+  return `${x >= 100 ? groupThousands(Math.round(x)) : x.toFixed(2)} ${currency}`;
+}
+
+/** 1234567 → "1,234,567" (toLocaleString is an order of magnitude slower on this hot path). */
+function groupThousands(n: number): string {
+  const digits = String(n);
+  if (digits.length <= 3 || !Number.isFinite(n)) return digits;
+  let out = "";
+  let i = digits.length % 3 || 3;
+  out = digits.slice(0, i);
+  for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return out;
 }

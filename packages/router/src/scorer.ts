@@ -74,6 +74,15 @@ export function convergenceCore(input: ConvergenceInput): ConvergenceCore {
   return { score: c * (1 - residualError), errorFactor: rho, cycles, residualError };
 }
 
+/** The score alone, without allocating (the counterfactuals of the explanation call it). */
+function scoreOf(L: number | null, c: number, h: number | null, T: number, eta: number, maxAttempts: number): number {
+  if (L === null || c <= 0) return 0;
+  const rho = (1 - c * eta) * driftGrowth(L, h);
+  if (rho >= 1) return 0;
+  const cycles = T / L < maxAttempts ? T / L : maxAttempts;
+  return c * (1 - rho ** cycles);
+}
+
 function driftGrowth(latency: number, halfLife: number | null): number {
   return halfLife === null ? 1 : 2 ** (latency / halfLife);
 }
@@ -98,8 +107,9 @@ export function scoreConvergence(input: ConvergenceInput): Convergence {
   const h = input.driftHalfLifeSec;
   // Counterfactuals: how much would the score rise if one axis were ideal?
   const idealLatency = c; // instant feedback: unlimited cycles and no drift between them
-  const idealClosure = convergenceCore({ ...input, ruleClosure: 1 }).score;
-  const idealDrift = h === null ? core.score : convergenceCore({ ...input, driftHalfLifeSec: null }).score;
+  const { horizonSec: T, repairEfficiency: eta, maxAttempts } = input;
+  const idealClosure = scoreOf(L, 1, h, T, eta, maxAttempts);
+  const idealDrift = h === null ? core.score : scoreOf(L, c, null, T, eta, maxAttempts);
   const headroom = {
     feedbackLatency: Math.max(0, idealLatency - core.score),
     ruleClosure: Math.max(0, idealClosure - core.score),
@@ -137,7 +147,7 @@ export function scoreConvergence(input: ConvergenceInput): Convergence {
       ? "the environment does not drift"
       : L === null
         ? `the environment's half-life is ${humanizeSeconds(h)}`
-        : `the environment's half-life is ${humanizeSeconds(h)}: errors grow ×${(2 ** (L / h)).toPrecision(3)} between two feedbacks`;
+        : `the environment's half-life is ${humanizeSeconds(h)}: errors grow ×${round3(2 ** (L / h))} between two feedbacks`;
   return {
     ...core,
     limitingAxis,
@@ -181,4 +191,11 @@ function percent(x: number): string {
 
 function formatCycles(k: number): string {
   return k >= 10 ? String(Math.floor(k)) : String(Math.floor(k * 10) / 10);
+}
+
+/** Three significant digits without toPrecision's exponent notation. */
+function round3(x: number): string {
+  if (x >= 100) return String(Math.round(x));
+  if (x >= 10) return String(Math.round(x * 10) / 10);
+  return String(Math.round(x * 100) / 100);
 }
