@@ -49,6 +49,15 @@ describe("parsePolicy", () => {
     expect(policyHash(parsePolicy(example.replace("version: 3", "version: 4")))).not.toBe(policyHash(reordered));
   });
 
+  it("ignores the editor's $schema line in the hash", () => {
+    expect(policyHash(parsePolicy(`$schema: ./policy.schema.json\n${example}`))).toBe(policyHash(parsePolicy(example)));
+  });
+
+  it("checks escalation roles against the reviewers", () => {
+    const text = "id: p\nversion: 1\nreviewers: [{ id: ada, roles: [reviewer] }]\ncheckpoints:\n  onTimeout: { action: escalate, roles: [legal] }\n";
+    expect(problemsOf(() => parsePolicy(text, { source: "p.yaml" }))).toEqual(['p.yaml:5: checkpoints.onTimeout.roles[0]: no reviewer has the role "legal"']);
+  });
+
   it("reports every problem as file:line: path: message", () => {
     const text = `id: acme
 version: 1

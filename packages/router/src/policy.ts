@@ -103,7 +103,8 @@ export async function loadPolicy(path: string): Promise<Policy> {
 
 /** The content hash of a validated policy: equal content (whatever its formatting) gives the same hash. */
 export function policyHash(policy: Policy): string {
-  return contentHash(policy);
+  const { $schema: _editorOnly, ...content } = policy;
+  return contentHash(content);
 }
 
 /** The built-in default policy, used when none is given. */

@@ -288,6 +288,8 @@ export const policySchema = z
       };
       policy.rules.forEach((rule, i) => check(rule.requireRoles, ["rules", i, "requireRoles"]));
       check(policy.checkpoints.assigneeRoles, ["checkpoints", "assigneeRoles"]);
+      const onTimeout = policy.checkpoints.onTimeout;
+      if (onTimeout.action === "escalate") check(onTimeout.roles, ["checkpoints", "onTimeout", "roles"]);
     }
   })
   .describe("A Convergent routing policy.");

@@ -70,6 +70,7 @@ interface KindProfile {
   last: ConvergenceEntry | undefined;
   readonly costs: CostParams;
   readonly maxAttempts: number;
+  readonly irreversibleMultiplier: number;
   readonly defaults: SignalDefaults;
   readonly sandbox: SandboxFeedback | undefined;
   readonly rules: readonly CompiledRule[];
@@ -182,6 +183,7 @@ export function createRouter(options: RouterOptions = {}): Router {
         reviewCatchRate: human.reviewCatchRate,
       },
       maxAttempts: budgets.maxAttempts,
+      irreversibleMultiplier: costs.irreversibleMultiplier,
       defaults: {
         feedbackLatencySec: d.feedbackLatencySec,
         ruleClosure: d.ruleClosure,
@@ -205,7 +207,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     const declaredReversible = task.stakes?.reversible;
     const cost = declaredCost ?? policy.defaults.stakes.cost;
     const reversible = declaredReversible ?? policy.defaults.stakes.reversible;
-    const effective = reversible ? cost : cost * policy.costs.irreversibleMultiplier;
+    const effective = reversible ? cost : cost * profile.irreversibleMultiplier;
 
     // Hard rules (compiled once; only those whose kind matches are tried).
     const forbidden: { route: Route; by: string }[] = [];
@@ -282,8 +284,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     const allowed = allowedByMask[ruleForbidden | guardForbidden]!;
     let route: Route;
     let explored = false;
-    let how: "forced" | "cost" | "fallback";
-    let note: string | undefined;
+    let how: "forced" | "cost" | "fallback" | "conflict";
+    const notes: string[] = [];
     const forcedAllowed = forced !== undefined && (ruleForbidden & bit[forced]) === 0;
     if (forcedAllowed) {
       route = forced!;
@@ -291,18 +293,26 @@ export function createRouter(options: RouterOptions = {}): Router {
     } else if (allowed.length === 0) {
       route = "human";
       how = "fallback";
+    } else if (forced !== undefined) {
+      // Rules disagree (one forces a route another forbids): take the most human route still allowed.
+      route = allowed[allowed.length - 1]!;
+      how = "conflict";
     } else {
       const choice = cheapestStakesMonotone(allowed, estimates, effective);
       route = choice.route;
       how = "cost";
       if (choice.heldByLowerStakes) {
-        note = `${capitalized[route]} although ${choice.cheapestAtStakes} is cheaper at these stakes: the policy never routes a task more autonomously than it would at lower stakes.`;
+        notes.push(
+          `${capitalized[route]} although ${choice.cheapestAtStakes} is cheaper at these stakes: the policy never routes a task more autonomously than it would at lower stakes.`,
+        );
       }
       const e = policy.exploration;
-      if (e.rate > 0 && route !== "autonomous" && forced === undefined && effective <= e.maxStakes) {
+      if (e.rate > 0 && route !== "autonomous" && effective <= e.maxStakes) {
         const next: Route = route === "human" ? "supervised" : "autonomous";
         if (allowed.includes(next) && unitHash(`${policy.id}:${task.id}`) < e.rate) {
-          note = `${capitalized[next]} instead of ${route}: exploration routes ${pct(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`;
+          notes.push(
+            `${capitalized[next]} instead of ${route}: exploration routes ${pct(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`,
+          );
           route = next;
           explored = true;
         }
@@ -310,10 +320,10 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
 
     const reasons = [routeReason(route, how, forcedBy, estimates, allowed, currency)];
-    if (note !== undefined) reasons.push(note);
+    for (const n of notes) reasons.push(n);
     reasons.push(convergenceReason);
     for (const f of forbidden) reasons.push(forbidReason(f, scoreText, effective, policy, currency));
-    if (forced !== undefined && !forcedAllowed) reasons.push(`Rule ${forcedBy} forces ${forced}, but another rule forbids it.`);
+    if (how === "conflict") reasons.push(`Rule ${forcedBy} forces ${forced}, but another rule forbids it: the most human allowed route is taken.`);
     if (signals.feedbackLatencySec.source !== "declared" || signals.ruleClosure.source !== "declared" || signals.driftHalfLifeSec.source !== "declared" || signals.horizonSec.source !== "declared") {
       const defaulted = defaultedSignals(signals);
       if (defaulted !== undefined) reasons.push(defaulted);
@@ -432,7 +442,7 @@ function cheapestStakesMonotone(
 
 function routeReason(
   route: Route,
-  how: "forced" | "cost" | "fallback",
+  how: "forced" | "cost" | "fallback" | "conflict",
   forcedBy: string | undefined,
   estimates: Record<Route, RouteEstimate>,
   allowed: readonly Route[],
@@ -440,6 +450,7 @@ function routeReason(
 ): string {
   if (how === "forced") return `${capitalized[route]}: rule ${forcedBy} forces it.`;
   if (how === "fallback") return "Human: every route is forbidden, so a person decides.";
+  if (how === "conflict") return `${capitalized[route]}: the rules disagree, so the most human allowed route is taken.`;
   let vs = "";
   for (const r of allowed) {
     if (r === route) continue;

@@ -96,6 +96,20 @@ describe("scoreConvergence", () => {
     expect(c.summary).toContain("feedback arrives in ~3 years but the environment's half-life is ~6 months: errors cannot be corrected before they compound");
   });
 
+  it("is 0 when feedback arrives after the horizon: not one correction cycle fits", () => {
+    const c = scoreConvergence({ ...base, feedbackLatencySec: 86_400, horizonSec: 600 });
+    expect(c.cycles).toBe(0);
+    expect(c.score).toBe(0);
+    expect(c.axes.feedbackLatency.explanation).toBe("feedback arrives in ~1 day, after the task's ~10 min horizon: not one correction cycle fits");
+    expect(c.limitingAxis).toBe("feedbackLatency");
+  });
+
+  it("does not blame latency when the attempt budget already bounds the cycles", () => {
+    const format = scoreConvergence({ ...base, feedbackLatencySec: 2, ruleClosure: 1, driftHalfLifeSec: null, horizonSec: 60 });
+    expect(format.axes.feedbackLatency.headroom).toBe(0);
+    expect(format.limitingAxis).toBeNull();
+  });
+
   it("says feedback never arrives when latency is null", () => {
     const c = scoreConvergence({ ...base, feedbackLatencySec: null });
     expect(c.limitingAxis).toBe("feedbackLatency");

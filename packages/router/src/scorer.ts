@@ -32,7 +32,7 @@ export interface ConvergenceCore {
   readonly score: number;
   /** ρ, the error factor per feedback cycle; `null` when feedback never arrives. */
   readonly errorFactor: number | null;
-  /** Feedback cycles available within the horizon and the attempt budget. */
+  /** Whole feedback cycles that fit in the horizon, capped by the attempt budget. */
   readonly cycles: number;
   /** ρᵏ capped at 1: the checkable error left after the available cycles. */
   readonly residualError: number;
@@ -59,7 +59,7 @@ export interface Convergence extends ConvergenceCore {
 }
 
 /**
- * The score alone. ρ = (1 − c·η)·2^(L/h); k = min(T/L, maxAttempts); score = c·(1 − min(1, ρᵏ)).
+ * The score alone. ρ = (1 − c·η)·2^(L/h); k = min(⌊T/L⌋, maxAttempts); score = c·(1 − min(1, ρᵏ)).
  * The score is bounded by closure because criteria no sandbox checks are never corrected.
  */
 export function convergenceCore(input: ConvergenceInput): ConvergenceCore {
@@ -69,7 +69,7 @@ export function convergenceCore(input: ConvergenceInput): ConvergenceCore {
     return { score: 0, errorFactor: L === null ? null : driftGrowth(L, input.driftHalfLifeSec), cycles: 0, residualError: 1 };
   }
   const rho = (1 - c * input.repairEfficiency) * driftGrowth(L, input.driftHalfLifeSec);
-  const cycles = Math.min(input.horizonSec / L, input.maxAttempts);
+  const cycles = completeCycles(input.horizonSec, L, input.maxAttempts);
   const residualError = rho >= 1 ? 1 : rho ** cycles;
   return { score: c * (1 - residualError), errorFactor: rho, cycles, residualError };
 }
@@ -79,8 +79,13 @@ function scoreOf(L: number | null, c: number, h: number | null, T: number, eta: 
   if (L === null || c <= 0) return 0;
   const rho = (1 - c * eta) * driftGrowth(L, h);
   if (rho >= 1) return 0;
-  const cycles = T / L < maxAttempts ? T / L : maxAttempts;
-  return c * (1 - rho ** cycles);
+  return c * (1 - rho ** completeCycles(T, L, maxAttempts));
+}
+
+/** Feedback cycles that complete within the horizon, capped by the attempt budget: a cycle either fits or not. */
+function completeCycles(horizon: number, latency: number, maxAttempts: number): number {
+  const k = Math.floor(horizon / latency);
+  return k < maxAttempts ? k : maxAttempts;
 }
 
 function driftGrowth(latency: number, halfLife: number | null): number {
@@ -106,7 +111,8 @@ export function scoreConvergence(input: ConvergenceInput): Convergence {
   const L = input.feedbackLatencySec;
   const h = input.driftHalfLifeSec;
   // Counterfactuals: how much would the score rise if one axis were ideal?
-  const idealLatency = c; // instant feedback: unlimited cycles and no drift between them
+  // Instant feedback: every attempt gets feedback and nothing drifts between them.
+  const idealLatency = c * (1 - (1 - c * input.repairEfficiency) ** input.maxAttempts);
   const { horizonSec: T, repairEfficiency: eta, maxAttempts } = input;
   const idealClosure = scoreOf(L, 1, h, T, eta, maxAttempts);
   const idealDrift = h === null ? core.score : scoreOf(L, c, null, T, eta, maxAttempts);
@@ -133,7 +139,7 @@ export function scoreConvergence(input: ConvergenceInput): Convergence {
   const latencyText =
     L === null
       ? "feedback never arrives, so errors are never corrected"
-      : core.cycles < 1
+      : core.cycles === 0
         ? `feedback arrives in ${humanizeSeconds(L)}, after the task's ${humanizeSeconds(input.horizonSec)} horizon: not one correction cycle fits`
         : `feedback arrives in ${humanizeSeconds(L)}: ${formatCycles(core.cycles)} correction cycles fit in ${window}`;
   const closureText =
