@@ -122,6 +122,13 @@ const costsShape = {
   irreversibleMultiplier: z.number().min(1).default(3).describe("Stakes of an irreversible task are multiplied by this."),
 };
 
+/** The same fields, optional and without defaults (for overrides). */
+function withoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>>(shape: S): { [K in keyof S]: z.ZodOptional<S[K]["_zod"]["def"]["innerType"]> } {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) out[key] = field.unwrap().optional();
+  return out as { [K in keyof S]: z.ZodOptional<S[K]["_zod"]["def"]["innerType"]> };
+}
+
 const costsSchema = z.strictObject(costsShape).describe("What each side costs.");
 
 const humanShape = {
@@ -181,8 +188,9 @@ export type SandboxProfile = z.infer<typeof sandboxProfileSchema>;
 /** Per-kind overrides of costs, people's rates and budgets. */
 export const kindOverrideSchema = z.strictObject({
   kind: kindGlobSchema,
-  costs: z.strictObject(costsShape).partial().omit({ currency: true }).optional(),
-  human: z.strictObject(humanShape).partial().optional(),
+  // Overrides carry no defaults: a field left out keeps the policy's top-level value.
+  costs: z.strictObject(withoutDefaults(costsShape)).omit({ currency: true }).optional(),
+  human: z.strictObject(withoutDefaults(humanShape)).optional(),
   budgets: z
     .strictObject({
       maxAttempts: z.number().int().min(1).optional(),

@@ -228,6 +228,24 @@ describe("rules", () => {
     expect(d.reasons).toContain("Rule force-human forces human, but another rule forbids it: the most human allowed route is taken.");
   });
 
+  it("keeps the top-level values for what a kind override leaves out", () => {
+    const r = createRouter({
+      policy: {
+        id: "p",
+        version: 1,
+        costs: { reviewerPerMinute: 2, irreversibleMultiplier: 5 },
+        kinds: [
+          { kind: "legal.*", costs: { humanTaskMinutes: 90 } },
+          { kind: "legal.nda", human: { errorRate: 0.01 } },
+        ],
+      },
+    });
+    const d = r.decide(task({ kind: "legal.nda", stakes: { cost: 100, reversible: false } }));
+    expect(d.stakes.effective).toBe(500);
+    expect(d.estimates.human.humanMinutes).toBe(90);
+    expect(d.estimates.human.total).toBeCloseTo(90 * 2 + 0.01 * 500, 9);
+  });
+
   it("applies a kind's own irreversible multiplier", () => {
     const r = createRouter({ policy: { id: "p", version: 1, kinds: [{ kind: "payments.*", costs: { irreversibleMultiplier: 10 } }] } });
     expect(r.decide(task({ kind: "payments.refund", stakes: { cost: 100, reversible: false } })).stakes.effective).toBe(1000);

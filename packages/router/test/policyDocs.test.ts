@@ -1,7 +1,8 @@
-// Keeps docs/policy.md honest: every key of the policy's JSON Schema is documented, and nothing else is.
+// Keeps the docs honest: every key of the policy's JSON Schema is documented in docs/policy.md, and nothing
+// else is; the canonical-task tables of docs/concepts.md match what the router decides.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { jsonSchemaFor, parsePolicy } from "../src/index.js";
+import { type Decision, createRouter, jsonSchemaFor, parsePolicy, parseTask } from "../src/index.js";
 
 type Schema = { readonly [key: string]: unknown };
 
@@ -129,5 +130,72 @@ describe("docs/policy.md", () => {
     const policy = parsePolicy(block![1]!, { source: "docs/policy.md (full example)" });
     expect(policy.id).toBe("acme-support");
     expect(policy.rules.map((r) => r.id)).toContain("big-refunds");
+  });
+});
+
+/** The rows of every Markdown table in `section` whose first cell starts with a task id, keyed by column header. */
+function taskRows(section: string): { id: string; cells: Record<string, string> }[] {
+  const cellsOf = (line: string) => line.split("|").slice(1, -1).map((c) => c.trim());
+  const rows: { id: string; cells: Record<string, string> }[] = [];
+  let header: string[] | undefined;
+  for (const line of section.split("\n")) {
+    if (!line.startsWith("|")) {
+      header = undefined;
+      continue;
+    }
+    const cells = cellsOf(line);
+    if (header === undefined) header = cells;
+    else if (/^c\d\d\b/.test(cells[0]!)) {
+      rows.push({ id: cells[0]!.split(" ")[0]!, cells: Object.fromEntries(header.map((h, i) => [h, cells[i]!])) });
+    }
+  }
+  return rows;
+}
+
+/** How the tables write a cost: two decimals below 100, whole and grouped by thousands above. */
+function costText(x: number): string {
+  return x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(2);
+}
+
+describe("docs/concepts.md", () => {
+  const concepts = readFileSync(new URL("../../../docs/concepts.md", import.meta.url), "utf8");
+  const start = concepts.indexOf("\n## 11. The canonical tasks");
+  const section = concepts.slice(start);
+  const router = createRouter();
+  const decisions = new Map<string, Decision>(
+    readFileSync(new URL("fixtures/canonical-tasks.jsonl", import.meta.url), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => {
+        const d = router.decide(parseTask(JSON.parse(line)));
+        return [d.taskId, d];
+      }),
+  );
+
+  it("has the canonical-task tables", () => {
+    expect(start).toBeGreaterThan(0);
+    const rows = taskRows(section);
+    // Two tables give every task's route and score, a third its full figures.
+    expect(rows.filter((r) => "route" in r.cells).map((r) => r.id).sort()).toEqual([...decisions.keys()].sort());
+    expect(rows.filter((r) => "k" in r.cells).map((r) => r.id).sort()).toEqual([...decisions.keys()].sort());
+  });
+
+  it("gives the route, score, cycles, limiting axis, costs and allowed routes the router computes", () => {
+    const mismatches: string[] = [];
+    const check = (id: string, column: string, documented: string | undefined, actual: string) => {
+      if (documented !== undefined && documented !== actual) mismatches.push(`${id} ${column}: the doc says ${documented}, the router ${actual}`);
+    };
+    for (const { id, cells } of taskRows(section)) {
+      const d = decisions.get(id)!;
+      const c = d.convergence;
+      const e = d.expectedCost;
+      check(id, "route", cells.route, `**${d.route}**`);
+      check(id, "score", cells.score, c.score === 0 ? "0" : c.score.toFixed(3));
+      check(id, "k", cells.k, String(c.cycles));
+      check(id, "limiting axis", cells["limiting axis"], c.limitingAxis ?? "none");
+      check(id, "expected costs", cells["expected cost autonomous / supervised / human"], [e.autonomous, e.supervised, e.human].map(costText).join(" / "));
+      check(id, "allowed routes", cells["allowed routes"], d.allowedRoutes.length === 3 ? "all" : d.allowedRoutes.join(", "));
+    }
+    expect(mismatches).toEqual([]);
   });
 });
