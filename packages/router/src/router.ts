@@ -80,6 +80,11 @@ const autonomy: Record<Route, number> = { autonomous: 0, supervised: 1, human: 2
 const bit: Record<Route, number> = { autonomous: 1, supervised: 2, human: 4 };
 /** The allowed routes for each bit mask of forbidden routes. */
 const allowedByMask: readonly (readonly Route[])[] = Array.from({ length: 8 }, (_, mask) => routes.filter((r) => (mask & bit[r]) === 0));
+const guardedRoutes = ["autonomous", "supervised"] as const;
+const guardIds = {
+  autonomous: { minScore: "guard:autonomous.minScore", maxStakes: "guard:autonomous.maxStakes" },
+  supervised: { minScore: "guard:supervised.minScore", maxStakes: "guard:supervised.maxStakes" },
+} as const;
 const capitalized: Record<Route, string> = { autonomous: "Autonomous", supervised: "Supervised", human: "Human" };
 const kindCacheLimit = 10_000;
 const convergenceCacheLimit = 4096;
@@ -255,21 +260,12 @@ export function createRouter(options: RouterOptions = {}): Router {
 
     // Guards.
     let guardForbidden = 0;
-    const ga = policy.guards.autonomous;
-    if (convergence.score < ga.minScore) {
-      guardForbidden |= bit.autonomous;
-      forbidden.push({ route: "autonomous", by: "guard:autonomous.minScore" });
-    } else if (ga.maxStakes !== null && effective > ga.maxStakes) {
-      guardForbidden |= bit.autonomous;
-      forbidden.push({ route: "autonomous", by: "guard:autonomous.maxStakes" });
-    }
-    const gs = policy.guards.supervised;
-    if (convergence.score < gs.minScore) {
-      guardForbidden |= bit.supervised;
-      forbidden.push({ route: "supervised", by: "guard:supervised.minScore" });
-    } else if (gs.maxStakes !== null && effective > gs.maxStakes) {
-      guardForbidden |= bit.supervised;
-      forbidden.push({ route: "supervised", by: "guard:supervised.maxStakes" });
+    for (const r of guardedRoutes) {
+      const g = policy.guards[r];
+      const by = convergence.score < g.minScore ? guardIds[r].minScore : g.maxStakes !== null && effective > g.maxStakes ? guardIds[r].maxStakes : undefined;
+      if (by === undefined) continue;
+      guardForbidden |= bit[r];
+      forbidden.push({ route: r, by });
     }
 
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
