@@ -4,6 +4,7 @@ import { type CostParams, type RouteEstimate, estimateRoutes, expectedAttempts }
 import type { Decision } from "./decisionSchema.js";
 import { compileKindGlob } from "./glob.js";
 import { unitHash } from "./hash.js";
+import { fixed2, money, percent } from "./format.js";
 import { normalQuantile } from "./normal.js";
 import { defaultPolicy, policyHash, validatePolicy } from "./policy.js";
 import type { Policy, PolicyInput } from "./policySchema.js";
@@ -66,7 +67,6 @@ interface ConvergenceEntry {
 }
 
 interface KindProfile {
-  readonly convergence: Map<string, ConvergenceEntry>;
   last: ConvergenceEntry | undefined;
   readonly costs: CostParams;
   readonly maxAttempts: number;
@@ -87,14 +87,13 @@ const guardIds = {
 } as const;
 const capitalized: Record<Route, string> = { autonomous: "Autonomous", supervised: "Supervised", human: "Human" };
 const kindCacheLimit = 10_000;
-const convergenceCacheLimit = 4096;
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+function freezeConvergence(c: Convergence): Convergence {
+  Object.freeze(c.axes.feedbackLatency);
+  Object.freeze(c.axes.ruleClosure);
+  Object.freeze(c.axes.environmentDrift);
+  Object.freeze(c.axes);
+  return Object.freeze(c);
 }
 
 /**
@@ -118,8 +117,9 @@ export function createRouter(options: RouterOptions = {}): Router {
   const z = policy.risk.mode === "averse" ? normalQuantile(policy.risk.credibleLevel) : 0;
   const currency = policy.costs.currency;
   const kindCache = new Map<string, KindProfile>();
-  // Convergence depends only on the resolved signals and the kind's budget; tasks of a kind share a few
-  // signal profiles, so each profile's explanation is built once (bounded, frozen because decisions share it).
+  // Convergence depends only on the resolved signals and the kind's attempt budget. Consecutive tasks of a
+  // kind often share their signals, so the kind's last result is reused when the four numbers match (no
+  // key, no map: varied streams pay nothing for it). Shared results are frozen.
   const convergenceFor = (profile: KindProfile, signals: ResolvedSignals): ConvergenceEntry => {
     const L = signals.feedbackLatencySec.value;
     const c = signals.ruleClosure.value;
@@ -127,24 +127,18 @@ export function createRouter(options: RouterOptions = {}): Router {
     const T = signals.horizonSec.value;
     const last = profile.last;
     if (last !== undefined && last.L === L && last.c === c && last.h === h && last.T === T) return last;
-    const key = `${L}|${c}|${h}|${T}`;
-    let entry = profile.convergence.get(key);
-    if (entry === undefined) {
-      const convergence = deepFreeze(
-        scoreConvergence({
-          feedbackLatencySec: L,
-          ruleClosure: c,
-          driftHalfLifeSec: h,
-          horizonSec: T,
-          repairEfficiency: policy.model.repairEfficiency,
-          maxAttempts: profile.maxAttempts,
-        }),
-      );
-      const scoreText = convergence.score.toFixed(2);
-      entry = { L, c, h, T, convergence, scoreText, reason: `Convergence ${scoreText}. ${convergence.summary}` };
-      if (profile.convergence.size >= convergenceCacheLimit) profile.convergence.clear();
-      profile.convergence.set(key, entry);
-    }
+    const convergence = freezeConvergence(
+      scoreConvergence({
+        feedbackLatencySec: L,
+        ruleClosure: c,
+        driftHalfLifeSec: h,
+        horizonSec: T,
+        repairEfficiency: policy.model.repairEfficiency,
+        maxAttempts: profile.maxAttempts,
+      }),
+    );
+    const scoreText = fixed2(convergence.score);
+    const entry: ConvergenceEntry = { L, c, h, T, convergence, scoreText, reason: `Convergence ${scoreText}. ${convergence.summary}` };
     profile.last = entry;
     return entry;
   };
@@ -177,7 +171,6 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     const d = policy.defaults.signals;
     const profile: KindProfile = {
-      convergence: new Map(),
       last: undefined,
       costs: {
         reviewerPerMinute: costs.reviewerPerMinute,
@@ -307,7 +300,7 @@ export function createRouter(options: RouterOptions = {}): Router {
         const next: Route = route === "human" ? "supervised" : "autonomous";
         if (allowed.includes(next) && unitHash(`${policy.id}:${task.id}`) < e.rate) {
           notes.push(
-            `${capitalized[next]} instead of ${route}: exploration routes ${pct(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`,
+            `${capitalized[next]} instead of ${route}: exploration routes ${percent(e.rate)} of tasks with stakes up to ${money(e.maxStakes, currency)} one step more autonomous, to learn whether this kind has become safe.`,
           );
           route = next;
           explored = true;
@@ -328,7 +321,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
     if (agentFailure.observations > 0) {
       reasons.push(
-        `Calibrated on ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}: failure ${pct(agentFailure.probability)} (model alone: ${pct(modelFailure)}).`,
+        `Calibrated on ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}: failure ${percent(agentFailure.probability)} (model alone: ${percent(modelFailure)}).`,
       );
     }
     if (roles !== undefined) reasons.push(`Checkpoints need a reviewer with the role ${roles.join(" or ")} (rule${roleRules!.length > 1 ? "s" : ""} ${roleRules!.join(", ")}).`);
@@ -485,25 +478,4 @@ function sandboxReason(signals: ResolvedSignals): string | undefined {
   if (l.source === "sandbox") parts.push(`feedback in ${l.value} s from ${l.note}`);
   if (c.source === "sandbox") parts.push(`closure ${c.value} from ${c.note}`);
   return parts.length === 0 ? undefined : `A sandbox gives ${parts.join(" and ")}.`;
-}
-
-
-function pct(x: number): string {
-  const p = x * 100;
-  return `${p >= 10 || p === 0 ? Math.round(p) : p.toFixed(1)}%`;
-}
-
-function money(x: number, currency: string): string {
-  return `${x >= 100 ? groupThousands(Math.round(x)) : x.toFixed(2)} ${currency}`;
-}
-
-/** 1234567 → "1,234,567" (toLocaleString is an order of magnitude slower on this hot path). */
-function groupThousands(n: number): string {
-  const digits = String(n);
-  if (digits.length <= 3 || !Number.isFinite(n)) return digits;
-  let out = "";
-  let i = digits.length % 3 || 3;
-  out = digits.slice(0, i);
-  for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
-  return out;
 }

@@ -155,14 +155,17 @@ export function scoreConvergence(input: ConvergenceInput): Convergence {
         ? `the environment's half-life is ${humanizeSeconds(h)}`
         : `the environment's half-life is ${humanizeSeconds(h)}: errors grow ×${round3(2 ** (L / h))} between two feedbacks`;
   return {
-    ...core,
+    score: core.score,
+    errorFactor: core.errorFactor,
+    cycles: core.cycles,
+    residualError: core.residualError,
     limitingAxis,
     axes: {
       feedbackLatency: { headroom: headroom.feedbackLatency, explanation: latencyText },
       ruleClosure: { headroom: headroom.ruleClosure, explanation: closureText },
       environmentDrift: { headroom: headroom.environmentDrift, explanation: driftText },
     },
-    summary: summarize(input, core, limitingAxis, { latencyText, closureText, driftText }),
+    summary: summarize(input, core, limitingAxis, latencyText, closureText, driftText),
     scorerVersion,
   };
 }
@@ -171,16 +174,18 @@ function summarize(
   input: ConvergenceInput,
   core: ConvergenceCore,
   limitingAxis: Axis | null,
-  text: { latencyText: string; closureText: string; driftText: string },
+  latencyText: string,
+  closureText: string,
+  driftText: string,
 ): string {
   const L = input.feedbackLatencySec;
   const h = input.driftHalfLifeSec;
-  if (limitingAxis === null) return `Converges: ${text.latencyText}, and ${text.closureText}.`;
+  if (limitingAxis === null) return `Converges: ${latencyText}, and ${closureText}.`;
   if (L !== null && h !== null && core.errorFactor !== null && core.errorFactor >= 1 && input.ruleClosure > 0) {
     return `Limited by ${axisWords[limitingAxis]}: feedback arrives in ${humanizeSeconds(L)} but the environment's half-life is ${humanizeSeconds(h)}: errors cannot be corrected before they compound.`;
   }
   const detail =
-    limitingAxis === "feedbackLatency" ? text.latencyText : limitingAxis === "ruleClosure" ? text.closureText : text.driftText;
+    limitingAxis === "feedbackLatency" ? latencyText : limitingAxis === "ruleClosure" ? closureText : driftText;
   return `Limited by ${axisWords[limitingAxis]}: ${detail}.`;
 }
 
