@@ -1,0 +1,97 @@
+// `convergent simulate`: replay a policy over a JSON Lines log of tasks in flat memory, compare it, chart it.
+import { writeFile } from "node:fs/promises";
+import { type Command, Option } from "commander";
+import { type SimulationReport, createRouter, createSimulation } from "@convergent/router";
+import type { CliContext } from "./context.js";
+import { CliError, describeFsError, exitCodes, printProblems } from "./errors.js";
+import { count } from "./format.js";
+import { wholeNumber } from "./options.js";
+import { colorsFor } from "./output.js";
+import { policyFromOption } from "./policyInput.js";
+import { createProgress } from "./progress.js";
+import { formatSimulation } from "./simulationText.js";
+import { openTaskInput, readTasks } from "./taskInput.js";
+
+/** Options of `convergent simulate`. */
+export interface SimulateCommandOptions {
+  readonly tasks: string;
+  readonly policy?: string;
+  readonly against?: string;
+  readonly json?: boolean;
+  readonly html?: string;
+  readonly maxChanged?: number;
+}
+
+/** Adds `simulate` to the program. */
+export function addSimulateCommand(program: Command, context: CliContext): Command {
+  return program
+    .command("simulate")
+    .description("replay a policy over a log of tasks (JSON Lines); with --against, show which tasks change route and why")
+    .requiredOption("-t, --tasks <file>", "tasks as JSON Lines (- reads stdin); streamed, so any size works")
+    .option("-p, --policy <file>", "the policy to replay; the built-in default policy when left out")
+    .option("-a, --against <file>", "a second policy to compare with")
+    .option("--json", "print the report as JSON")
+    .option("--html <file>", "also write a self-contained HTML report with charts to <file>")
+    .addOption(new Option("--max-changed <n>", "most route changes listed with their reasons (all are counted)").argParser(wholeNumber(0)).default(1000))
+    .addHelpText(
+      "after",
+      `
+Invalid lines are reported as FILE:LINE: path: message on stderr; the others are still simulated
+and the exit code is 1.
+
+Examples:
+  convergent simulate --tasks tasks.jsonl --policy policy.yaml
+  convergent simulate --tasks tasks.jsonl --policy current.yaml --against proposed.yaml --html report.html
+  convergent simulate --tasks tasks.jsonl --against proposed.yaml --json`,
+    )
+    .action(async (options: SimulateCommandOptions) => {
+      context.fail(await runSimulate(options));
+    });
+}
+
+/** Runs `simulate` and returns its exit code. */
+export async function runSimulate(options: SimulateCommandOptions): Promise<number> {
+  const policy = createRouter({ policy: await policyFromOption(options.policy) });
+  const against = options.against === undefined ? undefined : createRouter({ policy: await policyFromOption(options.against) });
+  const simulation = createSimulation(policy, against === undefined ? { maxChanged: options.maxChanged ?? 1000 } : { against, maxChanged: options.maxChanged ?? 1000 });
+  const input = await openTaskInput(options.tasks);
+  const progress = createProgress({ total: input.size ?? 0, label: "simulate" });
+  let seen = 0;
+  let summary;
+  try {
+    summary = await readTasks(input, (item) => {
+      if (item.ok) simulation.add(item.task);
+      else printProblems(item.problems, input.name);
+      // Throttled: a progress update per task would cost more than the decisions.
+      if (++seen % 2048 === 0) progress.update(input.bytesRead(), { detail: `${count(seen)} tasks` });
+    });
+  } finally {
+    progress.stop();
+  }
+  const report = simulation.report();
+  if (options.html !== undefined) await writeHtml(options.html, report, { source: input.name, invalid: summary.invalid });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const colors = colorsFor(process.stdout);
+    process.stdout.write(`Simulated ${count(summary.tasks)} task${summary.tasks === 1 ? "" : "s"} from ${input.name}.\n\n`);
+    process.stdout.write(formatSimulation(report, { colors }));
+    if (options.html !== undefined) process.stdout.write(`\nWrote ${options.html}.\n`);
+  }
+  if (summary.invalid > 0) {
+    process.stderr.write(`convergent: ${summary.invalid} invalid task${summary.invalid === 1 ? "" : "s"} in ${input.name} were left out; ${summary.tasks} simulated\n`);
+    return exitCodes.failed;
+  }
+  return exitCodes.ok;
+}
+
+async function writeHtml(path: string, report: SimulationReport, options: { source: string; invalid: number }): Promise<void> {
+  // Loaded only when asked for: vega takes a moment to load and most runs do not chart.
+  const { renderHtmlReport } = await import("./htmlReport.js");
+  const html = await renderHtmlReport(report, options);
+  try {
+    await writeFile(path, html);
+  } catch (cause) {
+    throw new CliError(`${path}: cannot write the report: ${describeFsError(cause)}`, { cause });
+  }
+}
