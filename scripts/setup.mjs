@@ -28,4 +28,16 @@ if (!existsSync(marker) || mtime(join(root, "pnpm-lock.yaml")) > mtime(marker) |
   console.error("setup: installing dependencies with pnpm " + pnpmVersion);
   run("npx", ["--yes", `pnpm@${pnpmVersion}`, "install", "--frozen-lockfile"]);
 }
-run(join(root, "node_modules", ".bin", "turbo"), ["run", "build", "--output-logs=errors-only", "--log-prefix=none"]);
+// Build quietly: turbo's banner and summary are shown only when the build fails.
+const build = spawnSync(join(root, "node_modules", ".bin", "turbo"), ["run", "build", "--output-logs=errors-only"], {
+  cwd: root,
+  env,
+  encoding: "utf8",
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (build.status !== 0) {
+  process.stdout.write(build.stdout ?? "");
+  process.stderr.write(build.stderr ?? "");
+  console.error(`setup: the build failed${build.error ? `: ${build.error.message}` : ""}`);
+  process.exit(build.status ?? 1);
+}

@@ -12,8 +12,10 @@ export {
   signalNames,
   stakesSchema,
   taskSchema,
+  isJsonValue,
+  jsonValueSchema,
 } from "./taskSchema.js";
-export type { Route, Signals, SignalName, Stakes, Task } from "./taskSchema.js";
+export type { JsonValue, Route, Signals, SignalName, Stakes, Task } from "./taskSchema.js";
 
 export { policySchema, ruleSchema, whenSchema, comparisonSchema, sandboxProfileSchema, kindOverrideSchema } from "./policySchema.js";
 export type { Policy, PolicyInput, Rule, When, Comparison, NestedCondition, SandboxProfile, KindOverride } from "./policySchema.js";

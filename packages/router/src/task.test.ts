@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTaskText, isConvergentError, parseTask } from "./index.js";
+import { checkTask, checkTaskText, isConvergentError, parseTask } from "./index.js";
 
 describe("parseTask", () => {
   it("accepts the task of DESIGN.md §7", () => {
@@ -39,6 +39,15 @@ describe("parseTask", () => {
     ]);
     const bad = checkTaskText("{nope", { line: 4 });
     expect(bad.ok === false && bad.problems[0]!.message).toMatch(/^invalid JSON: /);
+  });
+
+  it("accepts only JSON data in input and metadata", () => {
+    expect(checkTask({ id: "a", kind: "k", title: "t", input: { when: new Date(0) } }).ok).toBe(false);
+    expect(checkTask({ id: "a", kind: "k", title: "t", input: [1, { x: Number.NaN }] }).ok).toBe(false);
+    expect(checkTask({ id: "a", kind: "k", title: "t", metadata: [1] }).ok).toBe(false);
+    const bad = checkTask({ id: "a", kind: "k", title: "t", metadata: { f: () => 1 } });
+    expect(bad.ok === false && bad.problems).toEqual([{ path: "metadata", message: "must be an object of JSON data" }]);
+    expect(checkTask({ id: "a", kind: "k", title: "t", input: { a: [1, "b", null, { c: true }] }, metadata: { team: { lead: "ada" } } }).ok).toBe(true);
   });
 
   it("keeps null latency and half-life (never / no drift)", () => {

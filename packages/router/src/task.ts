@@ -14,6 +14,9 @@ export type TaskCheck = { readonly ok: true; readonly task: Task } | { readonly 
 
 /** Validates a parsed JSON value as a task without throwing. */
 export function checkTask(value: unknown, where: TaskSource = {}): TaskCheck {
+  // Valid tasks take zod's fast path; only an invalid one is parsed again to quote the bad values.
+  const fast = taskSchema.safeParse(value);
+  if (fast.success) return { ok: true, task: fast.data };
   const result = taskSchema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, task: result.data };
   const problems = problemsFromZod(result.error.issues).map((p) => (where.line === undefined ? p : { ...p, line: where.line }));
