@@ -20,6 +20,8 @@ describe("runRouterBench", () => {
     expect(report.peer.decisionsPerSec).toBeGreaterThan(0);
     expect(report.peer.agreement).toEqual({ checked: 2000, mismatches: 0 });
     expect(report.ratio).toBeCloseTo(report.decisionsPerSec / report.peer.decisionsPerSec, 1);
+    expect(report.rulesOnly!.evaluationsPerSec).toBeGreaterThan(0);
+    expect(report.rulesOnly!.ratio).toBeCloseTo(report.rulesOnly!.evaluationsPerSec / report.peer.decisionsPerSec, 1);
     expect(report.simulate).toBeUndefined();
     expect(report.passDecisionsPerSec).toHaveLength(5);
     expect(report.workload?.families).toBeGreaterThanOrEqual(12);

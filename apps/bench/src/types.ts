@@ -74,6 +74,8 @@ export interface RouterBenchReport {
   };
   /** decisionsPerSec / peer.decisionsPerSec. */
   readonly ratio: number;
+  /** Like for like: the router's compiled rules alone on the same facts, and their ratio to the peer. */
+  readonly rulesOnly?: { readonly evaluationsPerSec: number; readonly ratio: number };
   readonly tasks: number;
   readonly rules: number;
   readonly node: string;
