@@ -317,6 +317,7 @@ describe("decideAsync", () => {
     expect(d.signals.driftHalfLifeSec).toEqual({ value: 31_536_000, source: "estimated", note: "stub-llm: code changes slowly" });
     expect(d.signals.horizonSec).toEqual({ value: 1800, source: "estimated", note: "stub-llm" });
     expect(d.route).toBe("autonomous");
+    expect(d.reasons).toContain("Sandbox unit-tests (code.*) gives feedback in 30 s and closure 0.9.");
     const full = await router.decideAsync(canonicalTasks[0]!);
     expect(asked).toHaveLength(1);
     expect(full.signals.feedbackLatencySec.source).toBe("declared");

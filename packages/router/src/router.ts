@@ -474,8 +474,15 @@ function defaultedSignals(signals: ResolvedSignals): string | undefined {
 function sandboxReason(signals: ResolvedSignals): string | undefined {
   const l = signals.feedbackLatencySec;
   const c = signals.ruleClosure;
+  const fromL = l.source === "sandbox" ? l.note : undefined;
+  const fromC = c.source === "sandbox" ? c.note : undefined;
+  if (fromL !== undefined && fromL === fromC) return `${capitalizeFirst(fromL)} gives feedback in ${l.value} s and closure ${c.value}.`;
   const parts: string[] = [];
-  if (l.source === "sandbox") parts.push(`feedback in ${l.value} s from ${l.note}`);
-  if (c.source === "sandbox") parts.push(`closure ${c.value} from ${c.note}`);
-  return parts.length === 0 ? undefined : `A sandbox gives ${parts.join(" and ")}.`;
+  if (fromL !== undefined) parts.push(`${capitalizeFirst(fromL)} gives feedback in ${l.value} s.`);
+  if (fromC !== undefined) parts.push(`${capitalizeFirst(fromC)} gives closure ${c.value}.`);
+  return parts.length === 0 ? undefined : parts.join(" ");
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
