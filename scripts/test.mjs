@@ -16,10 +16,11 @@ if (setup.status !== 0) process.exit(setup.status ?? 1);
 const packages = ["packages", "apps"].flatMap((dir) =>
   existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((name) => join(root, dir, name)) : [],
 );
-for (const pkg of packages) rmSync(join(pkg, "test-results.json"), { force: true });
+const reports = ["test-results.json", "test-results.browser.json"];
+for (const pkg of packages) for (const name of reports) rmSync(join(pkg, name), { force: true });
 
 const extra = process.argv.slice(2);
-const turbo = spawnSync(join(root, "node_modules", ".bin", "turbo"), ["run", "typecheck", "test", "--output-logs=new-only", "--force", ...extra], {
+const turbo = spawnSync(join(root, "node_modules", ".bin", "turbo"), ["run", "typecheck", "test", "test:browser", "--output-logs=new-only", "--force", ...extra], {
   stdio: "inherit",
   cwd: root,
   env,
@@ -28,8 +29,7 @@ const turbo = spawnSync(join(root, "node_modules", ".bin", "turbo"), ["run", "ty
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const pkg of packages) {
-  const file = join(pkg, "test-results.json");
+for (const file of packages.flatMap((pkg) => reports.map((name) => join(pkg, name)))) {
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, "utf8"));
   passed += report.numPassedTests ?? 0;
