@@ -73,13 +73,16 @@ export function formatBench(report: RouterBenchReport, colors: Colors): string {
   const rate = (n: number) => `${count(n)} /s`;
   const us = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} µs`;
   const rows = [
-    ["convergent decide()", rate(report.decisionsPerSec), us(report.p50Us), us(report.p99Us)],
-    [`${report.peer.name} ${report.peer.version}`, rate(report.peer.decisionsPerSec), "", ""],
+    ["convergent decide() (full routing, explained)", rate(report.decisionsPerSec), us(report.p50Us), us(report.p99Us)],
+    ...(report.rulesOnly === undefined ? [] : [["convergent compiled rules alone", rate(report.rulesOnly.evaluationsPerSec), "", ""]]),
+    [`${report.peer.name} ${report.peer.version} (rules alone)`, rate(report.peer.decisionsPerSec), "", ""],
   ];
+  const times = (ratio: number) => `${ratio >= 10 ? Math.round(ratio).toLocaleString("en-US") : ratio.toFixed(1)}×`;
   const lines = [
     `${colors.bold("Router benchmark")}: ${count(report.tasks)} varied tasks, a policy with ${report.rules} rules, Node ${report.node}`,
     boxTable({ head: ["", "decisions", "p50", "p99"], rows, align: ["left", "right", "right", "right"] }, colors),
-    `ratio: ${colors.bold(`${report.ratio >= 10 ? Math.round(report.ratio).toLocaleString("en-US") : report.ratio.toFixed(1)}×`)} the decisions per second of ${report.peer.name}`,
+    `ratio: ${colors.bold(times(report.ratio))} the decisions per second of ${report.peer.name}` +
+      (report.rulesOnly === undefined ? "" : `; rules alone, like for like: ${colors.bold(times(report.rulesOnly.ratio))}`),
   ];
   const s = report.simulate;
   if (s !== undefined) {

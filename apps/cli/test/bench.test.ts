@@ -22,7 +22,8 @@ describe("convergent bench", () => {
     const run = cli(["bench", "--tasks", "1000", "--simulate-tasks", "0"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Router benchmark: 1,000 varied tasks, a policy with \d+ rules, Node /);
-    expect(run.stdout).toMatch(/│ convergent decide\(\) +│ +[\d,]+ \/s │/);
-    expect(run.stdout).toMatch(/\nratio: [\d,.]+× the decisions per second of json-rules-engine\n/);
+    expect(run.stdout).toMatch(/│ convergent decide\(\) \(full routing, explained\) +│ +[\d,]+ \/s │/);
+    expect(run.stdout).toMatch(/\nratio: [\d,.]+× the decisions per second of json-rules-engine; rules alone, like for like: [\d,.]+×\n/);
+    expect(run.stdout).toContain("convergent compiled rules alone");
   });
 });
