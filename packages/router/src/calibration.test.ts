@@ -63,6 +63,14 @@ describe("calibration", () => {
     expect(createRouter({ calibration: b }).decide(translate)).toEqual(router.decide(translate));
   });
 
+  it("absorbs a snapshot's counts on top of its own", () => {
+    const c = createCalibration();
+    c.recordOutcome({ kind: "k", route: "autonomous", outcome: "succeeded" });
+    c.absorb({ version: 1, id: "x", entries: [{ kind: "k", route: "autonomous", successes: 2, failures: 3 }] });
+    expect(c.agentCounts("k")).toEqual({ successes: 3, failures: 3 });
+    expect(() => c.absorb({ version: 2 })).toThrow(/Invalid calibration snapshot/);
+  });
+
   it("rejects a malformed snapshot naming the field", () => {
     try {
       createCalibration({ version: 1, id: "x", entries: [{ kind: "k", route: "robot", successes: -1, failures: 0 }] });

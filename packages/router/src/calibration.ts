@@ -59,6 +59,8 @@ export interface FailureEstimate {
 export interface Calibration {
   /** Records one outcome. */
   recordOutcome(outcome: Outcome): void;
+  /** Adds every count of a snapshot (validated), e.g. the outcomes a store kept across restarts. */
+  absorb(snapshot: unknown): void;
   /** Agent outcomes for a kind (autonomous and supervised runs). */
   agentCounts(kind: string): Counts;
   /** Human outcomes for a kind. */
@@ -101,8 +103,8 @@ export function createCalibration(snapshot?: unknown): Calibration {
     cachedId = undefined;
   };
 
-  if (snapshot !== undefined) {
-    const parsed = calibrationSnapshotSchema.safeParse(snapshot, { reportInput: true });
+  const absorb = (value: unknown) => {
+    const parsed = calibrationSnapshotSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) {
       const problems = problemsFromZod(parsed.error.issues);
       throw new ConvergentError(
@@ -112,7 +114,8 @@ export function createCalibration(snapshot?: unknown): Calibration {
       );
     }
     for (const e of parsed.data.entries) add(e.kind, e.route, e.successes, e.failures);
-  }
+  };
+  if (snapshot !== undefined) absorb(snapshot);
 
   const entries = () =>
     [...byKey.entries()]
@@ -132,6 +135,7 @@ export function createCalibration(snapshot?: unknown): Calibration {
       const ok = parsed.data.outcome === "succeeded";
       add(parsed.data.kind, parsed.data.route, ok ? 1 : 0, ok ? 0 : 1);
     },
+    absorb,
     agentCounts: (kind) => agent.get(kind) ?? zero,
     humanCounts: (kind) => human.get(kind) ?? zero,
     snapshot() {

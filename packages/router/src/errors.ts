@@ -7,8 +7,10 @@ export const convergentErrorCodes = [
   "INVALID_DECISION",
   "INVALID_CALIBRATION",
   "INVALID_INPUT",
+  "INVALID_ANSWER",
   "NOT_FOUND",
   "CONFLICT",
+  "FORBIDDEN",
   "INTERNAL",
 ] as const;
 

@@ -55,7 +55,7 @@ export { createCalibration, posteriorFailure, outcomeSchema, calibrationSnapshot
 export type { Calibration, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
 
 export { createRouter } from "./router.js";
-export type { Router, RouterOptions, PolicyRef } from "./router.js";
+export type { DecideOptions, Router, RouterOptions, PolicyRef } from "./router.js";
 
 export { createSimulation, simulate } from "./simulate.js";
 export type { PolicySummary, RouteChange, SimulateOptions, Simulation, SimulationReport } from "./simulate.js";

@@ -298,6 +298,18 @@ describe("guards and exploration", () => {
   });
 });
 
+describe("decide with a runtime sandbox", () => {
+  it("combines a registered sandbox's feedback with the policy's profiles, best value winning", () => {
+    const router = createRouter({ policy: { id: "s", version: 1, sandboxes: [{ kind: "code.*", name: "lint", feedbackLatencySec: 5, ruleClosure: 0.3 }] } });
+    const task: Task = { id: "a", kind: "code.fix-test", title: "fix", stakes: { cost: 50, reversible: true } };
+    const d = router.decide(task, { sandbox: { feedbackLatencySec: 40, latencyFrom: "sandbox vitest", ruleClosure: 0.9, closureFrom: "sandbox vitest" } });
+    expect(d.signals.feedbackLatencySec).toEqual({ value: 5, source: "sandbox", note: "sandbox lint (code.*)" });
+    expect(d.signals.ruleClosure).toEqual({ value: 0.9, source: "sandbox", note: "sandbox vitest" });
+    expect(d.route).toBe("autonomous");
+    expect(router.decide(task).signals.ruleClosure.value).toBe(0.3);
+  });
+});
+
 describe("decideAsync", () => {
   it("asks the estimator only for missing signals and marks its values as estimated", async () => {
     const asked: string[][] = [];

@@ -31,6 +31,12 @@ export interface RouterOptions {
   readonly calibration?: Calibration;
 }
 
+/** Options of {@link Router.decide}. */
+export interface DecideOptions {
+  readonly estimate?: SignalEstimate;
+  readonly sandbox?: SandboxFeedback;
+}
+
 /** The policy a decision was made under. */
 export interface PolicyRef {
   readonly id: string;
@@ -46,8 +52,12 @@ export interface Router {
   readonly policyRef: PolicyRef;
   /** The outcomes the router learns from. */
   readonly calibration: Calibration;
-  /** Decides for a validated task (use `parseTask` at the edges); `estimate` fills signals nobody declared. */
-  decide(task: Task, options?: { readonly estimate?: SignalEstimate }): Decision;
+  /**
+   * Decides for a validated task (use `parseTask` at the edges). `estimate` fills signals nobody declared;
+   * `sandbox` is the feedback a sandbox registered with the runtime gives (its closure and measured
+   * latency), combined with the policy's profiles like another profile.
+   */
+  decide(task: Task, options?: DecideOptions): Decision;
   /** Like `decide`, asking the router's estimator for signals nobody declared first. */
   decideAsync(task: Task): Promise<Decision>;
   /** Feeds one outcome to calibration. */
@@ -196,9 +206,10 @@ export function createRouter(options: RouterOptions = {}): Router {
     return profile;
   };
 
-  const decide = (task: Task, estimate?: SignalEstimate): Decision => {
+  const decide = (task: Task, estimate?: SignalEstimate, extraSandbox?: SandboxFeedback): Decision => {
     const profile = profileFor(task.kind);
-    const signals = resolveSignals(task, profile.sandbox, estimate, profile.defaults);
+    const sandbox = extraSandbox === undefined ? profile.sandbox : combineSandboxes(profile.sandbox, extraSandbox);
+    const signals = resolveSignals(task, sandbox, estimate, profile.defaults);
     const { convergence, reason: convergenceReason, scoreText } = convergenceFor(profile, signals);
 
     const declaredCost = task.stakes?.cost;
@@ -358,7 +369,7 @@ export function createRouter(options: RouterOptions = {}): Router {
     policy,
     policyRef,
     calibration,
-    decide: (task, opts) => decide(task, opts?.estimate),
+    decide: (task, opts) => decide(task, opts?.estimate, opts?.sandbox),
     async decideAsync(task) {
       if (options.estimator === undefined) return decide(task);
       const missing = missingSignals(task, profileFor(task.kind).sandbox);
@@ -368,6 +379,21 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     recordOutcome: (outcome) => calibration.recordOutcome(outcome),
   };
+}
+
+/** Two sandboxes' feedback together: the faster latency and the higher closure, each with its source. */
+function combineSandboxes(a: SandboxFeedback | undefined, b: SandboxFeedback): SandboxFeedback {
+  if (a === undefined) return b;
+  const out: { feedbackLatencySec?: number; latencyFrom?: string; ruleClosure?: number; closureFrom?: string } = { ...a };
+  if (b.feedbackLatencySec !== undefined && (out.feedbackLatencySec === undefined || b.feedbackLatencySec < out.feedbackLatencySec)) {
+    out.feedbackLatencySec = b.feedbackLatencySec;
+    if (b.latencyFrom !== undefined) out.latencyFrom = b.latencyFrom;
+  }
+  if (b.ruleClosure !== undefined && (out.ruleClosure === undefined || b.ruleClosure > out.ruleClosure)) {
+    out.ruleClosure = b.ruleClosure;
+    if (b.closureFrom !== undefined) out.closureFrom = b.closureFrom;
+  }
+  return out;
 }
 
 function withSource(estimate: SignalEstimate, name: string): SignalEstimate {
