@@ -1,0 +1,83 @@
+// A run is an append-only journal of these events; its state is a fold of them (stateFromEvents).
+import type { Decision, JsonValue, Route, Task } from "@convergent/router";
+import type { Answer, Checkpoint, OnTimeout, Reviewer } from "./checkpoint.js";
+
+/** How a run proceeds: by its decision, or a person's direction first (direction mode). */
+export type RunMode = "auto" | "direction";
+
+/** What an agent spent on one attempt. */
+export interface Usage {
+  readonly tokens: number;
+  readonly cost: number;
+}
+
+/** A sandbox's verdict on an attempt. */
+export interface Verdict {
+  readonly passed: boolean;
+  /** How far the attempt is from passing (0 when it passes). */
+  readonly error: number;
+  /** What the agent should know for its next attempt. */
+  readonly feedback: string;
+}
+
+/** Why a run came to a person while it was running. */
+export type EscalationReason =
+  | "diverging"
+  | "plateau"
+  | "budget:attempts"
+  | "budget:tokens"
+  | "budget:cost"
+  | "budget:wall"
+  | "no-agent"
+  | "agent-error"
+  | "sandbox-error";
+
+/** The payload of each event type. */
+export interface RunEventData {
+  "run.submitted": { readonly task: Task; readonly mode: RunMode; readonly acceptance: boolean };
+  "run.routed": { readonly decision: Decision };
+  /** Written before the agent is called: reserves the attempt's budget, so a crash cannot overspend. */
+  "attempt.started": { readonly attempt: number; readonly idempotencyKey: string; readonly reservedCost: number };
+  "attempt.recorded": { readonly attempt: number; readonly output: JsonValue; readonly usage: Usage; readonly durationMs: number };
+  "attempt.verified": { readonly attempt: number; readonly verdict: Verdict; readonly sandbox: string | null; readonly durationMs: number };
+  "attempt.failed": { readonly attempt: number; readonly error: string; readonly stage: "agent" | "sandbox" };
+  "run.escalated": {
+    readonly reason: EscalationReason;
+    readonly detail: string;
+    readonly errorCurve: readonly number[];
+    readonly errorFactor: number | null;
+  };
+  "checkpoint.opened": { readonly checkpoint: Checkpoint };
+  "checkpoint.answered": {
+    readonly checkpointId: string;
+    readonly answer: Answer;
+    readonly reviewer: Reviewer;
+    readonly idempotencyKey: string | null;
+  };
+  "checkpoint.expired": { readonly checkpointId: string; readonly onTimeout: OnTimeout };
+  "run.completed": {
+    readonly status: "succeeded" | "failed" | "cancelled";
+    readonly output: JsonValue | null;
+    readonly reason: string;
+    /** What calibration learns: how the route that did the work fared. */
+    readonly outcome: { readonly route: Route; readonly result: "succeeded" | "failed" | "overridden" } | null;
+  };
+}
+
+/** An event type. */
+export type RunEventType = keyof RunEventData;
+
+/** An event before the store stamps it. */
+export type NewRunEvent = { [T in RunEventType]: { readonly type: T; readonly data: RunEventData[T] } }[RunEventType];
+
+/** An event in a run's journal. */
+export type RunEvent = NewRunEvent & {
+  readonly runId: string;
+  /** 1-based position in the journal. */
+  readonly seq: number;
+  /** Store-clock milliseconds when it was appended. */
+  readonly at: number;
+};
+
+/** The status of a run. */
+export type RunStatus = "running" | "waiting" | "succeeded" | "failed" | "cancelled";

@@ -1,0 +1,120 @@
+// The in-memory store: journals, indexes and leases in maps. For tests and for embedding without persistence.
+import { type CalibrationSnapshot, ConvergentError, contentHash } from "@convergent/router";
+import { type Clock, systemClock } from "./clock.js";
+import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
+import { type CheckpointInfo, type RunInfo, project } from "./projection.js";
+import { type CheckpointQuery, type RunQuery, type Store, outcomeEntries } from "./store.js";
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The store's clock (a manual clock in tests); the system clock by default. */
+  readonly clock?: Clock;
+}
+
+/**
+ * Creates a store that keeps everything in memory. Appends are atomic within the process, so it
+ * behaves like the durable stores for everything but surviving a restart.
+ *
+ * @example
+ * ```ts
+ * const store = createMemoryStore();
+ * const runtime = createRuntime({ router, store, agents, sandboxes });
+ * ```
+ */
+export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
+  const clock = options.clock ?? systemClock;
+  const journals = new Map<string, RunEvent[]>();
+  const runs = new Map<string, RunInfo>();
+  const openCounts = new Map<string, number>();
+  const checkpoints = new Map<string, CheckpointInfo>();
+  const outcomes: { kind: string; route: string; result: string }[] = [];
+  const leases = new Map<string, { owner: string; until: number }>();
+  let closed = false;
+
+  const check = () => {
+    if (closed) throw new ConvergentError("INTERNAL", "memory store: used after close()");
+  };
+
+  return {
+    name: "memory",
+    async now() {
+      return clock.now();
+    },
+    async append(runId: string, expectedSeq: number, events: readonly NewRunEvent[]) {
+      check();
+      const journal = journals.get(runId) ?? [];
+      if (journal.length !== expectedSeq) {
+        throw new ConvergentError("CONFLICT", `run ${runId}: expected ${expectedSeq} events in the journal, found ${journal.length}; re-read the run and try again`);
+      }
+      if (events.length === 0) return [];
+      const at = clock.now();
+      const stamped = events.map((e, i) => ({ ...e, runId, seq: expectedSeq + i + 1, at }) as RunEvent);
+      const change = project(runs.get(runId), openCounts.get(runId) ?? 0, stamped, (id) => checkpoints.get(id));
+      journals.set(runId, [...journal, ...stamped]);
+      runs.set(runId, change.run);
+      for (const info of change.checkpoints) checkpoints.set(info.checkpoint.id, info);
+      openCounts.set(runId, change.open);
+      for (const e of stamped) {
+        if (e.type === "run.completed" && e.data.outcome !== null) {
+          outcomes.push({ kind: change.run.kind, route: e.data.outcome.route, result: e.data.outcome.result });
+        }
+      }
+      return stamped;
+    },
+    async readRun(runId) {
+      check();
+      return [...(journals.get(runId) ?? [])];
+    },
+    async getRun(runId) {
+      check();
+      return runs.get(runId);
+    },
+    async listRuns(query: RunQuery = {}) {
+      check();
+      const statuses = query.status === undefined ? undefined : new Set<RunStatus>(typeof query.status === "string" ? [query.status] : query.status);
+      const list = [...runs.values()]
+        .filter((r) => statuses === undefined || statuses.has(r.status))
+        .sort((a, b) => b.createdAt - a.createdAt || (a.runId < b.runId ? 1 : -1));
+      return query.limit === undefined ? list : list.slice(0, query.limit);
+    },
+    async getCheckpoint(id) {
+      check();
+      return checkpoints.get(id);
+    },
+    async listCheckpoints(query: CheckpointQuery = {}) {
+      check();
+      const status = query.status ?? "open";
+      const roles = query.roles === undefined ? undefined : new Set(query.roles);
+      const list = [...checkpoints.values()]
+        .filter(
+          (c) =>
+            (status === "any" || c.status === status) &&
+            (query.runId === undefined || c.checkpoint.runId === query.runId) &&
+            (query.dueBefore === undefined || c.checkpoint.deadline <= query.dueBefore) &&
+            (roles === undefined || c.checkpoint.assigneeRoles.some((r) => roles.has(r))),
+        )
+        .sort((a, b) => a.checkpoint.deadline - b.checkpoint.deadline || (a.checkpoint.id < b.checkpoint.id ? -1 : 1));
+      return query.limit === undefined ? list : list.slice(0, query.limit);
+    },
+    async calibrationSnapshot(): Promise<CalibrationSnapshot> {
+      check();
+      const entries = outcomeEntries(outcomes);
+      return { version: 1, id: contentHash(entries), entries };
+    },
+    async acquireLease(runId, owner, ttlMs) {
+      check();
+      const now = clock.now();
+      const lease = leases.get(runId);
+      if (lease !== undefined && lease.owner !== owner && lease.until > now) return false;
+      leases.set(runId, { owner, until: now + ttlMs });
+      return true;
+    },
+    async releaseLease(runId, owner) {
+      check();
+      if (leases.get(runId)?.owner === owner) leases.delete(runId);
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The convergence monitor: reads the error series of a run's attempts and says whether errors are
+// decaying, growing or flat — so a run escalates to a person before its budget is burnt.
+
+/** Thresholds of the monitor. */
+export interface MonitorOptions {
+  /** Attempts looked at (the most recent ones). */
+  readonly window?: number;
+  /** Errors growing faster than this factor per attempt are diverging. */
+  readonly divergeFactor?: number;
+  /** A factor this large after two attempts is diverging at once (a clear jump, not noise). */
+  readonly jumpFactor?: number;
+  /** Errors shrinking more slowly than this factor per attempt (over a full window) have plateaued. */
+  readonly plateauFactor?: number;
+}
+
+/** The monitor's reading of an error series. */
+export interface MonitorReading {
+  /** The estimated error factor per attempt over the window (exp of the log-linear slope); null with < 2 usable points. */
+  readonly errorFactor: number | null;
+  readonly trend: "converging" | "diverging" | "plateau" | "undetermined";
+  /** The reading in words, for the escalation checkpoint. */
+  readonly detail: string;
+}
+
+/** The monitor's defaults. */
+export const monitorDefaults: Required<MonitorOptions> = { window: 3, divergeFactor: 1.05, jumpFactor: 1.5, plateauFactor: 0.95 };
+
+/**
+ * Estimates the error factor per attempt from the last `window` errors: ρ̂ = exp(slope of ln error on the
+ * attempt number, least squares). Errors of 0 mean the attempt passed and are not part of a failing trend.
+ *
+ * @example
+ * ```ts
+ * readErrors([8, 4, 2]).trend;      // "converging" (ρ̂ = 0.5)
+ * readErrors([1, 1.6]).trend;       // "diverging"  (a jump)
+ * readErrors([5, 4.9, 4.95]).trend; // "plateau"
+ * ```
+ */
+export function readErrors(errors: readonly number[], options: MonitorOptions = {}): MonitorReading {
+  const o = { ...monitorDefaults, ...options };
+  const recent = errors.slice(-o.window).filter((e) => Number.isFinite(e) && e > 0);
+  if (recent.length < 2) return { errorFactor: null, trend: "undetermined", detail: `${errors.length} attempt${errors.length === 1 ? "" : "s"}: too few to read a trend` };
+  const n = recent.length;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const y = Math.log(recent[i]!);
+    sx += i;
+    sy += y;
+    sxx += i * i;
+    sxy += i * y;
+  }
+  const slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  const factor = Math.exp(slope);
+  const shown = factor.toFixed(2);
+  const last = recent[n - 1]!;
+  const first = recent[0]!;
+  if ((n >= 3 && factor > o.divergeFactor && last > first) || (n === 2 && factor >= o.jumpFactor)) {
+    return { errorFactor: factor, trend: "diverging", detail: `errors grow ×${shown} per attempt over the last ${n} attempts (${first} → ${last})` };
+  }
+  if (n >= o.window && factor >= o.plateauFactor) {
+    return { errorFactor: factor, trend: "plateau", detail: `errors stopped improving: ×${shown} per attempt over the last ${n} attempts (${first} → ${last})` };
+  }
+  return { errorFactor: factor, trend: factor < 1 ? "converging" : "undetermined", detail: `errors change ×${shown} per attempt over the last ${n} attempts` };
+}

@@ -1,0 +1,296 @@
+// A run's state is a fold of its journal; the fold also says what the driver must do next.
+import type { Decision, JsonValue, Route, Task } from "@convergent/router";
+import type { Feedback } from "./agent.js";
+import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
+import type { EscalationReason, RunEvent, RunEventData, RunMode, Usage, Verdict } from "./events.js";
+import { type MonitorOptions, readErrors } from "./monitor.js";
+
+/** One attempt as the journal tells it. */
+export interface AttemptState {
+  readonly attempt: number;
+  readonly idempotencyKey: string;
+  readonly reservedCost: number;
+  readonly output: JsonValue | null;
+  readonly usage: Usage | null;
+  readonly verdict: Verdict | null;
+  readonly sandbox: string | null;
+  readonly failed: { readonly error: string; readonly stage: "agent" | "sandbox" } | null;
+  readonly recorded: boolean;
+  readonly verified: boolean;
+}
+
+/** One checkpoint as the journal tells it. */
+export interface CheckpointState {
+  readonly checkpoint: Checkpoint;
+  readonly status: "open" | "answered" | "expired";
+  readonly answer: Answer | null;
+  readonly reviewer: Reviewer | null;
+  readonly idempotencyKey: string | null;
+  readonly at: number | null;
+}
+
+/** A completion the driver is to write. */
+export type Completion = RunEventData["run.completed"];
+
+/** What the driver must do next. */
+export type NextStep =
+  | { readonly step: "route" }
+  | { readonly step: "attempt" }
+  | { readonly step: "call-agent"; readonly attempt: number }
+  | { readonly step: "verify"; readonly attempt: number }
+  | { readonly step: "escalate"; readonly reason: EscalationReason; readonly detail: string; readonly errorFactor: number | null }
+  | { readonly step: "open"; readonly purpose: "review" | "acceptance"; readonly attempt: number }
+  | { readonly step: "open"; readonly purpose: "task" | "direction" | "escalation" }
+  | { readonly step: "reopen"; readonly checkpointId: string; readonly roles: readonly string[] }
+  | { readonly step: "complete"; readonly completion: Completion }
+  | { readonly step: "wait" }
+  | { readonly step: "done" };
+
+/** A run folded from its journal. */
+export interface RunState {
+  readonly runId: string;
+  seq: number;
+  task: Task;
+  mode: RunMode;
+  acceptance: boolean;
+  submittedAt: number;
+  decision: Decision | null;
+  attempts: AttemptState[];
+  /** Index in `attempts` where the current round began (budgets count from there; direction starts a new round). */
+  roundStart: number;
+  roundStartedAt: number;
+  feedback: Feedback[];
+  direction: string | null;
+  checkpoints: Map<string, CheckpointState>;
+  open: number;
+  lastEscalation: RunEventData["run.escalated"] | null;
+  completed: Completion | null;
+  next: NextStep;
+  /** Tokens and cost recorded, plus cost reserved by attempts not yet recorded. */
+  spent: { tokens: number; cost: number };
+}
+
+/** Folds a journal into a run's state. */
+export function foldRun(events: readonly RunEvent[], monitor: MonitorOptions = {}): RunState {
+  const first = events[0];
+  if (first === undefined || first.type !== "run.submitted") throw new Error("a run's journal starts with run.submitted");
+  const state: RunState = {
+    runId: first.runId,
+    seq: 0,
+    task: first.data.task,
+    mode: first.data.mode,
+    acceptance: first.data.acceptance,
+    submittedAt: first.at,
+    decision: null,
+    attempts: [],
+    roundStart: 0,
+    roundStartedAt: first.at,
+    feedback: [],
+    direction: null,
+    checkpoints: new Map(),
+    open: 0,
+    lastEscalation: null,
+    completed: null,
+    next: { step: "route" },
+    spent: { tokens: 0, cost: 0 },
+  };
+  for (const event of events) applyEvent(state, event, monitor);
+  return state;
+}
+
+/** Applies one event to a folded run (in place) and works out the next step. */
+export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOptions = {}): void {
+  state.seq = event.seq;
+  switch (event.type) {
+    case "run.submitted":
+      state.next = { step: "route" };
+      break;
+    case "run.routed":
+      state.decision = event.data.decision;
+      state.roundStartedAt = event.at;
+      state.next = state.mode === "direction" ? { step: "open", purpose: "direction" } : event.data.decision.route === "human" ? { step: "open", purpose: "task" } : { step: "attempt" };
+      break;
+    case "attempt.started": {
+      const d = event.data;
+      state.attempts.push({
+        attempt: d.attempt,
+        idempotencyKey: d.idempotencyKey,
+        reservedCost: d.reservedCost,
+        output: null,
+        usage: null,
+        verdict: null,
+        sandbox: null,
+        failed: null,
+        recorded: false,
+        verified: false,
+      });
+      state.spent.cost += d.reservedCost;
+      state.next = { step: "call-agent", attempt: d.attempt };
+      break;
+    }
+    case "attempt.recorded": {
+      const d = event.data;
+      const a = updateAttempt(state, d.attempt, { output: d.output, usage: d.usage, recorded: true });
+      state.spent.tokens += d.usage.tokens;
+      state.spent.cost += d.usage.cost - a.reservedCost;
+      state.next = { step: "verify", attempt: d.attempt };
+      break;
+    }
+    case "attempt.verified": {
+      const d = event.data;
+      updateAttempt(state, d.attempt, { verdict: d.verdict, sandbox: d.sandbox, verified: true });
+      if (d.sandbox === null) {
+        // Nothing verifies this kind: a person reviews the result.
+        state.next = { step: "open", purpose: "review", attempt: d.attempt };
+      } else if (d.verdict.passed) {
+        const route = state.decision?.route;
+        state.next =
+          route === "supervised"
+            ? { step: "open", purpose: "review", attempt: d.attempt }
+            : state.acceptance
+              ? { step: "open", purpose: "acceptance", attempt: d.attempt }
+              : complete(state, "succeeded", outputOf(state, d.attempt), `sandbox ${d.sandbox} passed attempt ${d.attempt}`, "succeeded");
+      } else {
+        state.feedback.push({ attempt: d.attempt, source: "sandbox", message: d.verdict.feedback, error: d.verdict.error });
+        const errors = state.attempts.slice(state.roundStart).map((a) => a.verdict?.error ?? Number.NaN);
+        const reading = readErrors(errors, monitor);
+        state.next =
+          reading.trend === "diverging" || reading.trend === "plateau"
+            ? { step: "escalate", reason: reading.trend, detail: reading.detail, errorFactor: reading.errorFactor }
+            : { step: "attempt" };
+      }
+      break;
+    }
+    case "attempt.failed": {
+      const d = event.data;
+      updateAttempt(state, d.attempt, { failed: { error: d.error, stage: d.stage } });
+      state.next = { step: "escalate", reason: d.stage === "agent" ? "agent-error" : "sandbox-error", detail: d.error, errorFactor: null };
+      break;
+    }
+    case "run.escalated":
+      state.lastEscalation = event.data;
+      state.next = { step: "open", purpose: "escalation" };
+      break;
+    case "checkpoint.opened":
+      state.checkpoints.set(event.data.checkpoint.id, { checkpoint: event.data.checkpoint, status: "open", answer: null, reviewer: null, idempotencyKey: null, at: null });
+      state.open++;
+      state.next = { step: "wait" };
+      break;
+    case "checkpoint.answered": {
+      const c = state.checkpoints.get(event.data.checkpointId);
+      if (c === undefined || c.status !== "open") break;
+      state.checkpoints.set(c.checkpoint.id, { ...c, status: "answered", answer: event.data.answer, reviewer: event.data.reviewer, idempotencyKey: event.data.idempotencyKey, at: event.at });
+      state.open--;
+      state.next = consequence(state, c.checkpoint, event.data.answer, event.at);
+      break;
+    }
+    case "checkpoint.expired": {
+      const c = state.checkpoints.get(event.data.checkpointId);
+      if (c === undefined || c.status !== "open") break;
+      state.checkpoints.set(c.checkpoint.id, { ...c, status: "expired", at: event.at });
+      state.open--;
+      const t = event.data.onTimeout;
+      state.next =
+        t.action === "escalate"
+          ? { step: "reopen", checkpointId: c.checkpoint.id, roles: t.roles }
+          : t.action === "default"
+            ? consequence(state, c.checkpoint, t.answer, event.at)
+            : complete(state, "failed", null, `checkpoint ${c.checkpoint.id} expired without an answer`, "failed");
+      break;
+    }
+    case "run.completed":
+      state.completed = event.data;
+      state.next = { step: "done" };
+      break;
+  }
+  if (state.open > 0 && state.next.step !== "done") state.next = { step: "wait" };
+}
+
+function updateAttempt(state: RunState, attempt: number, patch: Partial<AttemptState>): AttemptState {
+  const i = state.attempts.findIndex((a) => a.attempt === attempt);
+  if (i < 0) throw new Error(`run ${state.runId}: attempt ${attempt} was never started`);
+  const next = { ...state.attempts[i]!, ...patch };
+  state.attempts[i] = next;
+  return next;
+}
+
+function outputOf(state: RunState, attempt: number): JsonValue | null {
+  return state.attempts.find((a) => a.attempt === attempt)?.output ?? null;
+}
+
+/** The route whose work an outcome is about: the decision's; a human-route task a person handed to the agent counts as supervised. */
+function workingRoute(state: RunState): Route {
+  const route = state.decision?.route ?? "human";
+  return route === "human" && state.attempts.length > 0 ? "supervised" : route;
+}
+
+function complete(
+  state: RunState,
+  status: Completion["status"],
+  output: JsonValue | null,
+  reason: string,
+  result: "succeeded" | "failed" | "overridden" | null,
+  route: Route = workingRoute(state),
+): NextStep {
+  return { step: "complete", completion: { status, output, reason, outcome: result === null ? null : { route, result } } };
+}
+
+function newRound(state: RunState, at: number): void {
+  state.roundStart = state.attempts.length;
+  state.roundStartedAt = at;
+}
+
+/** What an answer (or a timeout's default answer) makes the run do. */
+function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at: number): NextStep {
+  const attempt = checkpoint.attempt;
+  switch (checkpoint.purpose) {
+    case "review":
+    case "acceptance":
+      if (answer.type === "approve") return complete(state, "succeeded", attempt === null ? null : outputOf(state, attempt), `approved by a reviewer`, "succeeded");
+      if (answer.type === "edit") return complete(state, "succeeded", answer.editedOutput, "edited by a reviewer", "overridden");
+      if (answer.type === "reject" || answer.type === "respond") {
+        state.feedback.push({ attempt, source: "reviewer", message: answer.message });
+        return { step: "attempt" };
+      }
+      break;
+    case "task":
+      if (answer.type === "answer") return complete(state, "succeeded", answer.value, "done by a person", "succeeded", "human");
+      if (answer.type === "reject") return complete(state, "cancelled", null, `declined: ${answer.message}`, null);
+      break;
+    case "direction":
+      if (answer.type === "direction") {
+        state.direction = answer.constraints;
+        newRound(state, at);
+        return { step: "attempt" };
+      }
+      if (answer.type === "reject") return complete(state, "cancelled", null, `declined: ${answer.message}`, null);
+      break;
+    case "escalation":
+      if (answer.type === "answer") return complete(state, "succeeded", answer.value, "taken over by a person", "overridden");
+      if (answer.type === "direction") {
+        state.direction = answer.constraints;
+        state.feedback.push({ attempt: null, source: "reviewer", message: `Direction: ${answer.constraints}` });
+        newRound(state, at);
+        return { step: "attempt" };
+      }
+      if (answer.type === "approve") {
+        const best = bestAttempt(state);
+        return complete(state, "succeeded", best?.output ?? null, `a reviewer accepted attempt ${best?.attempt ?? "?"}`, "overridden");
+      }
+      if (answer.type === "reject") return complete(state, "cancelled", null, `aborted: ${answer.message}`, "failed");
+      break;
+  }
+  return complete(state, "failed", null, `answer ${answer.type} does not fit a ${checkpoint.purpose} checkpoint`, null);
+}
+
+/** The recorded attempt with the smallest error (the latest among equals). */
+export function bestAttempt(state: RunState): AttemptState | undefined {
+  let best: AttemptState | undefined;
+  for (const a of state.attempts) {
+    if (!a.recorded) continue;
+    const e = a.verdict?.error ?? Number.POSITIVE_INFINITY;
+    const b = best?.verdict?.error ?? Number.POSITIVE_INFINITY;
+    if (best === undefined || e <= b) best = a;
+  }
+  return best;
+}

@@ -1,0 +1,562 @@
+// The runtime: turns decisions into work — autonomous loops with sandboxes and the convergence monitor,
+// supervised runs, human checkpoints — as durable journals in a store.
+import { randomUUID } from "node:crypto";
+import {
+  ConvergentError,
+  type JsonValue,
+  type Router,
+  type SandboxFeedback,
+  type Task,
+  compileKindMatcher,
+  parseTask,
+  problemsFromZod,
+} from "@convergent/router";
+import { type Agent, type Feedback, checkAttemptResult } from "./agent.js";
+import { type Answer, type Checkpoint, type CheckpointKind, type OnTimeout, type Reviewer, answerSchemaFor } from "./checkpoint.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { NewRunEvent, RunEvent, RunMode, RunStatus } from "./events.js";
+import { type Logger, silentLogger } from "./logger.js";
+import type { MonitorOptions } from "./monitor.js";
+import type { CheckpointInfo } from "./projection.js";
+import { type NextStep, type RunState, applyEvent, foldRun } from "./runState.js";
+import { type Sandbox, checkVerdict } from "./sandbox.js";
+import type { CheckpointQuery, Store } from "./store.js";
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  readonly router: Router;
+  readonly store: Store;
+  readonly agents?: readonly Agent[];
+  readonly sandboxes?: readonly Sandbox[];
+  readonly logger?: Logger;
+  /** Measures durations and attempt times; the system clock by default. Deadlines use the store's clock. */
+  readonly clock?: Clock;
+  /** Thresholds of the convergence monitor. */
+  readonly monitor?: MonitorOptions;
+  /** Who drives runs in this process (lease owner); a random id by default. */
+  readonly owner?: string;
+  /** How long a lease on driving a run lasts (5 minutes by default). */
+  readonly leaseMs?: number;
+}
+
+/** Options of {@link Runtime.submit}. */
+export interface SubmitOptions {
+  /** `direction`: a person states constraints first, then the agent works inside them. */
+  readonly mode?: RunMode;
+  /** Ask a person to accept the result of an autonomous run (direction mode's optional acceptance). */
+  readonly acceptance?: boolean;
+  /** The run's id; a random one by default. Submitting an id that exists is a conflict. */
+  readonly runId?: string;
+}
+
+/** A run as the runtime reports it after driving it. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly kind: string;
+  readonly status: RunStatus;
+  readonly route: string | null;
+  readonly attempts: number;
+  readonly tokens: number;
+  readonly cost: number;
+  /** The result, once the run succeeded. */
+  readonly output: JsonValue | null;
+  /** Why the run ended, once it did. */
+  readonly reason: string | null;
+  /** Checkpoints waiting for a person. */
+  readonly openCheckpoints: readonly Checkpoint[];
+}
+
+/** Options of {@link Runtime.answer}. */
+export interface AnswerOptions {
+  /** A retry with the same key gets the first result instead of a conflict. */
+  readonly idempotencyKey?: string;
+  /** Continue the run in this process until its next checkpoint or its end (true by default). */
+  readonly continue?: boolean;
+}
+
+/** What answering did. */
+export interface AnswerResult {
+  readonly checkpointId: string;
+  readonly runId: string;
+  readonly answer: Answer;
+  readonly reviewer: Reviewer;
+  /** Store-clock time the answer was accepted. */
+  readonly answeredAt: number;
+  /** True when this was a retry of an answer already accepted with the same idempotency key. */
+  readonly duplicate: boolean;
+  /** The run after the answer (driven on unless `continue: false`). */
+  readonly run: RunSummary;
+}
+
+/** The runtime. */
+export interface Runtime {
+  /** Validates, journals and routes a task, then drives its run until it waits for a person or ends. */
+  submit(task: unknown, options?: SubmitOptions): Promise<RunSummary>;
+  /**
+   * Answers a checkpoint, exactly once: a second, different answer gets a `CONFLICT` naming who answered
+   * and when; a retry with the same idempotency key gets the first result; an invalid answer
+   * (`INVALID_ANSWER`) or a reviewer without the role (`FORBIDDEN`) leaves the checkpoint open.
+   */
+  answer(checkpointId: string, answer: unknown, reviewer: string | Reviewer, options?: AnswerOptions): Promise<AnswerResult>;
+  /** Drives one run until it waits or ends (after a crash, recorded steps are not run again). */
+  drive(runId: string): Promise<RunSummary>;
+  /** Expires checkpoints past their deadline (store clock) and applies their on-timeout action. */
+  expireDue(): Promise<number>;
+  /** Expires what is due, then drives every run that is neither waiting nor finished. */
+  resume(): Promise<readonly RunSummary[]>;
+  /** A run's summary, or undefined. */
+  getRun(runId: string): Promise<RunSummary | undefined>;
+  /** A run's journal folded into its state. */
+  inspect(runId: string): Promise<RunState | undefined>;
+  /** Checkpoints (open ones by default). */
+  inbox(query?: CheckpointQuery): Promise<readonly CheckpointInfo[]>;
+}
+
+const purposeKind: Record<Checkpoint["purpose"], CheckpointKind> = {
+  review: "approve",
+  acceptance: "approve",
+  task: "takeover",
+  direction: "direction",
+  escalation: "takeover",
+};
+
+/**
+ * Creates a runtime over a router and a store.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime({ router: createRouter(), store: createMemoryStore(), agents: [fixer], sandboxes: [testSuite] });
+ * const run = await runtime.submit(task);          // converges, waits at a checkpoint, or escalates
+ * for (const cp of run.openCheckpoints) await runtime.answer(cp.id, { type: "approve" }, "ada");
+ * ```
+ */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { router, store } = options;
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const monitor = options.monitor ?? {};
+  const owner = options.owner ?? `runtime-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const agents = (options.agents ?? []).map((agent) => ({ agent, matches: compileKindMatcher(agent.kinds) }));
+  const sandboxes = (options.sandboxes ?? []).map((sandbox) => ({ sandbox, matches: compileKindMatcher(sandbox.kinds) }));
+  const policy = router.policy;
+  const budgetOverrides = policy.kinds.filter((k) => k.budgets !== undefined).map((k) => ({ matches: compileKindMatcher(k.kind), budgets: k.budgets! }));
+  /** Measured sandbox latency (exponential moving average, ms) by sandbox name. */
+  const latency = new Map<string, number>();
+  let initialized: Promise<void> | undefined;
+
+  const init = () =>
+    (initialized ??= (async () => {
+      // Outcomes kept by the store (earlier processes) calibrate this router too.
+      router.calibration.absorb(await store.calibrationSnapshot());
+    })());
+
+  const agentFor = (kind: string) => agents.find((a) => a.matches(kind))?.agent;
+  const sandboxFor = (kind: string) => sandboxes.find((s) => s.matches(kind))?.sandbox;
+  const budgetsFor = (kind: string) => {
+    let b = { ...policy.budgets };
+    for (const o of budgetOverrides) if (o.matches(kind)) b = { ...b, ...o.budgets };
+    return b;
+  };
+
+  const sandboxFeedback = (kind: string): SandboxFeedback | undefined => {
+    const sandbox = sandboxFor(kind);
+    if (sandbox === undefined) return undefined;
+    const ms = latency.get(sandbox.name);
+    return {
+      ruleClosure: sandbox.closure,
+      closureFrom: `sandbox ${sandbox.name}`,
+      ...(ms === undefined ? {} : { feedbackLatencySec: Math.max(ms / 1000, 0.001), latencyFrom: `sandbox ${sandbox.name} (measured)` }),
+    };
+  };
+
+  const summarize = (state: RunState): RunSummary => ({
+    runId: state.runId,
+    taskId: state.task.id,
+    kind: state.task.kind,
+    status: state.completed !== null ? state.completed.status : state.open > 0 ? "waiting" : "running",
+    route: state.decision?.route ?? null,
+    attempts: state.attempts.length,
+    tokens: state.spent.tokens,
+    cost: state.spent.cost,
+    output: state.completed?.output ?? null,
+    reason: state.completed?.reason ?? null,
+    openCheckpoints: [...state.checkpoints.values()].filter((c) => c.status === "open").map((c) => c.checkpoint),
+  });
+
+  const load = async (runId: string): Promise<RunState | undefined> => {
+    const events = await store.readRun(runId);
+    return events.length === 0 ? undefined : foldRun(events, monitor);
+  };
+
+  const log = (event: RunEvent, state: RunState) => {
+    const fields: Record<string, unknown> = { runId: state.runId, taskId: state.task.id, kind: state.task.kind, seq: event.seq };
+    if (state.decision !== null) fields["route"] = state.decision.route;
+    switch (event.type) {
+      case "checkpoint.opened":
+        fields["checkpointId"] = event.data.checkpoint.id;
+        fields["purpose"] = event.data.checkpoint.purpose;
+        break;
+      case "checkpoint.answered":
+        fields["checkpointId"] = event.data.checkpointId;
+        fields["reviewer"] = event.data.reviewer.id;
+        fields["answer"] = event.data.answer.type;
+        break;
+      case "checkpoint.expired":
+        fields["checkpointId"] = event.data.checkpointId;
+        break;
+      case "attempt.verified":
+        fields["attempt"] = event.data.attempt;
+        fields["passed"] = event.data.verdict.passed;
+        fields["error"] = event.data.verdict.error;
+        break;
+      case "run.escalated":
+        fields["reason"] = event.data.reason;
+        break;
+      case "run.completed":
+        fields["status"] = event.data.status;
+        break;
+      default:
+        break;
+    }
+    (event.type === "run.escalated" || event.type === "attempt.failed" ? logger.warn : logger.info)(event.type, fields);
+  };
+
+  const openCheckpoint = async (state: RunState, purpose: Checkpoint["purpose"], attempt: number | null): Promise<NewRunEvent> => {
+    const decision = state.decision!;
+    const now = await store.now();
+    const kind = purposeKind[purpose];
+    const attempts = state.attempts.map((a) => ({
+      attempt: a.attempt,
+      error: a.verdict?.error ?? null,
+      passed: a.verdict?.passed ?? null,
+      feedback: a.verdict?.feedback ?? a.failed?.error ?? null,
+      tokens: a.usage?.tokens ?? 0,
+      cost: a.usage?.cost ?? 0,
+    }));
+    const output = attempt === null ? null : (state.attempts.find((a) => a.attempt === attempt)?.output ?? null);
+    const escalation = state.lastEscalation;
+    const questions: Record<Checkpoint["purpose"], string> = {
+      review: `Approve attempt ${attempt} for "${state.task.title}", edit it, or reject it with a reason the agent will get as feedback.`,
+      acceptance: `Accept the result of "${state.task.title}" (attempt ${attempt}), edit it, or reject it with a reason.`,
+      task: `Do "${state.task.title}" and record the result, or decline with a reason.`,
+      direction: `State the constraints the agent must keep while it does "${state.task.title}".`,
+      escalation: `The agent's run on "${state.task.title}" was stopped (${escalation?.detail ?? "escalated"}). Take over with your result, give direction to retry, accept the best attempt, or abort.`,
+    };
+    const reasons = purpose === "escalation" && escalation !== null ? [`Escalated: ${escalation.detail}.`, ...decision.reasons] : decision.reasons;
+    const checkpoint: Checkpoint = {
+      id: `${state.runId}:cp${state.checkpoints.size + 1}`,
+      runId: state.runId,
+      kind,
+      purpose,
+      attempt,
+      question: questions[purpose],
+      reasons: [...reasons],
+      context: { output, attempts, errorCurve: attempts.map((a) => a.error), direction: state.direction } as JsonValue,
+      assigneeRoles: [...decision.assigneeRoles],
+      deadline: now + decision.deadlineSec * 1000,
+      onTimeout: fittingTimeout(policy.checkpoints.onTimeout as OnTimeout, { kind, purpose }),
+      openedAt: now,
+    };
+    return { type: "checkpoint.opened", data: { checkpoint } };
+  };
+
+  /** Works out the events one step appends. Calls the agent or sandbox when the step is theirs. */
+  const perform = async (state: RunState, step: Exclude<NextStep, { step: "wait" } | { step: "done" }>): Promise<NewRunEvent[]> => {
+    const task = state.task;
+    switch (step.step) {
+      case "route": {
+        const sandbox = sandboxFeedback(task.kind);
+        const decision = router.decide(task, sandbox === undefined ? {} : { sandbox });
+        return [{ type: "run.routed", data: { decision } }];
+      }
+      case "attempt": {
+        const agent = agentFor(task.kind);
+        const errorCurve = state.attempts.map((a) => a.verdict?.error ?? Number.NaN).filter(Number.isFinite);
+        const escalate = (reason: Parameters<typeof escalation>[0], detail: string): NewRunEvent[] => [escalation(reason, detail, errorCurve)];
+        if (agent === undefined) return escalate("no-agent", `no agent is registered for ${task.kind}`);
+        const budgets = budgetsFor(task.kind);
+        const inRound = state.attempts.length - state.roundStart;
+        const reserve = policy.costs.agentPerAttempt;
+        if (inRound >= budgets.maxAttempts) return escalate("budget:attempts", `the budget of ${budgets.maxAttempts} attempts is used up`);
+        if (budgets.maxTokens !== undefined && state.spent.tokens >= budgets.maxTokens) {
+          return escalate("budget:tokens", `${state.spent.tokens} of ${budgets.maxTokens} tokens are spent`);
+        }
+        if (budgets.maxCost !== undefined && state.spent.cost + reserve > budgets.maxCost) {
+          return escalate("budget:cost", `another attempt (${reserve}) would take the cost past ${budgets.maxCost} (spent ${round(state.spent.cost)})`);
+        }
+        const elapsedSec = ((await store.now()) - state.roundStartedAt) / 1000;
+        if (elapsedSec >= budgets.maxWallSec) return escalate("budget:wall", `${Math.round(elapsedSec)} s of the ${budgets.maxWallSec} s wall-time budget have passed`);
+        const n = state.attempts.length + 1;
+        return [{ type: "attempt.started", data: { attempt: n, idempotencyKey: `${state.runId}:attempt:${n}`, reservedCost: reserve } }];
+      }
+      case "call-agent": {
+        const agent = agentFor(task.kind);
+        const a = state.attempts.find((x) => x.attempt === step.attempt)!;
+        if (agent === undefined) return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `no agent is registered for ${task.kind}`, stage: "agent" } }];
+        const previous = [...state.attempts].reverse().find((x) => x.recorded);
+        const started = clock.now();
+        let result: unknown;
+        try {
+          result = await agent.attempt({
+            task,
+            attempt: step.attempt,
+            direction: state.direction,
+            feedback: [...state.feedback] as Feedback[],
+            previousOutput: previous?.output ?? null,
+            idempotencyKey: a.idempotencyKey,
+          });
+        } catch (error) {
+          return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `agent ${agent.name} failed: ${messageOf(error)}`, stage: "agent" } }];
+        }
+        const checked = checkAttemptResult(result);
+        if (!checked.ok) {
+          return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `agent ${agent.name} returned an invalid result: ${checked.problem}`, stage: "agent" } }];
+        }
+        return [{ type: "attempt.recorded", data: { attempt: step.attempt, output: checked.output, usage: checked.usage, durationMs: clock.now() - started } }];
+      }
+      case "verify": {
+        const sandbox = sandboxFor(task.kind);
+        const a = state.attempts.find((x) => x.attempt === step.attempt)!;
+        if (sandbox === undefined) {
+          return [
+            {
+              type: "attempt.verified",
+              data: { attempt: step.attempt, verdict: { passed: false, error: 0, feedback: `no sandbox verifies ${task.kind}` }, sandbox: null, durationMs: 0 },
+            },
+          ];
+        }
+        const started = clock.now();
+        let raw: unknown;
+        try {
+          raw = await sandbox.verify({ task, attempt: step.attempt, output: a.output!, idempotencyKey: `${a.idempotencyKey}:verify` });
+        } catch (error) {
+          return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `sandbox ${sandbox.name} failed: ${messageOf(error)}`, stage: "sandbox" } }];
+        }
+        const durationMs = clock.now() - started;
+        const checked = checkVerdict(raw);
+        if (!checked.ok) {
+          return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `sandbox ${sandbox.name} returned an invalid verdict: ${checked.problem}`, stage: "sandbox" } }];
+        }
+        const before = latency.get(sandbox.name);
+        latency.set(sandbox.name, before === undefined ? durationMs : 0.8 * before + 0.2 * durationMs);
+        return [{ type: "attempt.verified", data: { attempt: step.attempt, verdict: checked.verdict, sandbox: sandbox.name, durationMs } }];
+      }
+      case "escalate":
+        return [
+          {
+            type: "run.escalated",
+            data: {
+              reason: step.reason,
+              detail: step.detail,
+              errorCurve: state.attempts.map((a) => a.verdict?.error ?? Number.NaN).filter(Number.isFinite),
+              errorFactor: step.errorFactor,
+            },
+          },
+        ];
+      case "open":
+        return [await openCheckpoint(state, step.purpose, "attempt" in step ? step.attempt : null)];
+      case "reopen": {
+        const old = state.checkpoints.get(step.checkpointId)!.checkpoint;
+        const now = await store.now();
+        const checkpoint: Checkpoint = {
+          ...old,
+          id: `${state.runId}:cp${state.checkpoints.size + 1}`,
+          assigneeRoles: [...step.roles],
+          deadline: now + (old.deadline - old.openedAt),
+          onTimeout: { action: "fail" },
+          openedAt: now,
+          reasons: [`Escalated to ${step.roles.join(" or ")}: ${old.id} expired without an answer.`, ...old.reasons],
+        };
+        return [{ type: "checkpoint.opened", data: { checkpoint } }];
+      }
+      case "complete":
+        return [{ type: "run.completed", data: step.completion }];
+    }
+  };
+
+  const drive = async (runId: string): Promise<RunSummary> => {
+    await init();
+    let state = await load(runId);
+    if (state === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
+    if (state.next.step === "wait" || state.next.step === "done") return summarize(state);
+    if (!(await store.acquireLease(runId, owner, leaseMs))) return summarize(state);
+    try {
+      for (;;) {
+        const step = state.next;
+        if (step.step === "wait" || step.step === "done") break;
+        const events = await perform(state, step);
+        let appended: readonly RunEvent[];
+        try {
+          appended = await store.append(runId, state.seq, events);
+        } catch (error) {
+          if (error instanceof ConvergentError && error.code === "CONFLICT") {
+            // Someone else appended (an answer, a timeout): fold again and carry on from there.
+            state = (await load(runId))!;
+            continue;
+          }
+          throw error;
+        }
+        for (const event of appended) {
+          applyEvent(state, event, monitor);
+          log(event, state);
+          if (event.type === "run.completed" && event.data.outcome !== null) {
+            router.recordOutcome({ kind: state.task.kind, route: event.data.outcome.route, outcome: event.data.outcome.result });
+          }
+        }
+      }
+    } finally {
+      await store.releaseLease(runId, owner);
+    }
+    return summarize(state);
+  };
+
+  const resolveReviewer = (reviewer: string | Reviewer): Reviewer => {
+    if (typeof reviewer !== "string") return { id: reviewer.id, roles: [...reviewer.roles] };
+    const known = policy.reviewers.find((r) => r.id === reviewer);
+    if (known === undefined) {
+      throw new ConvergentError("FORBIDDEN", `reviewer "${reviewer}" is not in policy ${policy.id}'s reviewers${policy.reviewers.length === 0 ? " (it lists none)" : ` (${policy.reviewers.map((r) => r.id).join(", ")})`}`);
+    }
+    return { id: known.id, roles: [...known.roles] };
+  };
+
+  const answered = (info: CheckpointInfo, run: RunSummary, duplicate: boolean): AnswerResult => ({
+    checkpointId: info.checkpoint.id,
+    runId: info.checkpoint.runId,
+    answer: info.answer!,
+    reviewer: info.reviewer!,
+    answeredAt: info.answeredAt!,
+    duplicate,
+    run,
+  });
+
+  return {
+    async submit(input, submitOptions = {}) {
+      await init();
+      const task: Task = parseTask(input);
+      const runId = submitOptions.runId ?? `run-${randomUUID()}`;
+      try {
+        await store.append(runId, 0, [{ type: "run.submitted", data: { task, mode: submitOptions.mode ?? "auto", acceptance: submitOptions.acceptance ?? false } }]);
+      } catch (error) {
+        if (error instanceof ConvergentError && error.code === "CONFLICT") throw new ConvergentError("CONFLICT", `run ${runId} already exists`, { cause: error });
+        throw error;
+      }
+      logger.info("run.submitted", { runId, taskId: task.id, kind: task.kind });
+      return drive(runId);
+    },
+
+    async answer(checkpointId, rawAnswer, reviewerRef, answerOptions = {}) {
+      await init();
+      const reviewer = resolveReviewer(reviewerRef);
+      const key = answerOptions.idempotencyKey ?? null;
+      for (let tries = 0; ; tries++) {
+        const info = await store.getCheckpoint(checkpointId);
+        if (info === undefined) throw new ConvergentError("NOT_FOUND", `checkpoint ${checkpointId}: no such checkpoint`);
+        if (info.status === "answered") {
+          if (key !== null && info.idempotencyKey === key) {
+            const run = await load(info.checkpoint.runId);
+            return answered(info, summarize(run!), true);
+          }
+          throw new ConvergentError(
+            "CONFLICT",
+            `checkpoint ${checkpointId} was already answered by ${info.reviewer!.id} at ${new Date(info.answeredAt!).toISOString()} (${info.answer!.type}); the first answer stands`,
+          );
+        }
+        if (info.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(info.checkpoint.deadline).toISOString()} and no longer takes answers`);
+        const roles = info.checkpoint.assigneeRoles;
+        if (!reviewer.roles.some((r) => roles.includes(r))) {
+          throw new ConvergentError(
+            "FORBIDDEN",
+            `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
+          );
+        }
+        const parsed = answerSchemaFor(info.checkpoint).safeParse(rawAnswer, { reportInput: true });
+        if (!parsed.success) {
+          const problems = problemsFromZod(parsed.error.issues);
+          throw new ConvergentError(
+            "INVALID_ANSWER",
+            `invalid answer to ${checkpointId} (a ${info.checkpoint.kind} checkpoint; the checkpoint stays open):\n${problems.map((p) => `${p.path === "" ? "answer" : p.path}: ${p.message}`).join("\n")}`,
+            { problems },
+          );
+        }
+        const run = await store.getRun(info.checkpoint.runId);
+        try {
+          await store.append(info.checkpoint.runId, run!.seq, [
+            { type: "checkpoint.answered", data: { checkpointId, answer: parsed.data, reviewer, idempotencyKey: key } },
+          ]);
+          break;
+        } catch (error) {
+          // Another event landed first (another answer, a timeout, the driver): read again and decide again.
+          if (error instanceof ConvergentError && error.code === "CONFLICT" && tries < 20) continue;
+          throw error;
+        }
+      }
+      const info = (await store.getCheckpoint(checkpointId))!;
+      logger.info("checkpoint.answered", { runId: info.checkpoint.runId, checkpointId, reviewer: reviewer.id, answer: info.answer!.type });
+      const run = answerOptions.continue === false ? summarize((await load(info.checkpoint.runId))!) : await drive(info.checkpoint.runId);
+      return answered(info, run, false);
+    },
+
+    drive,
+
+    async expireDue() {
+      await init();
+      const now = await store.now();
+      const due = await store.listCheckpoints({ status: "open", dueBefore: now });
+      let expired = 0;
+      for (const info of due) {
+        for (let tries = 0; tries < 5; tries++) {
+          const current = await store.getCheckpoint(info.checkpoint.id);
+          if (current?.status !== "open") break;
+          const run = await store.getRun(info.checkpoint.runId);
+          try {
+            await store.append(info.checkpoint.runId, run!.seq, [{ type: "checkpoint.expired", data: { checkpointId: info.checkpoint.id, onTimeout: info.checkpoint.onTimeout } }]);
+            expired++;
+            logger.warn("checkpoint.expired", { runId: info.checkpoint.runId, checkpointId: info.checkpoint.id, action: info.checkpoint.onTimeout.action });
+            await drive(info.checkpoint.runId);
+            break;
+          } catch (error) {
+            if (!(error instanceof ConvergentError && error.code === "CONFLICT")) throw error;
+          }
+        }
+      }
+      return expired;
+    },
+
+    async resume() {
+      await this.expireDue();
+      const running = await store.listRuns({ status: "running" });
+      const out: RunSummary[] = [];
+      for (const run of running) out.push(await drive(run.runId));
+      return out;
+    },
+
+    async getRun(runId) {
+      const state = await load(runId);
+      return state === undefined ? undefined : summarize(state);
+    },
+
+    inspect: load,
+
+    inbox: (query) => store.listCheckpoints(query),
+  };
+}
+
+function escalation(reason: Extract<NewRunEvent, { type: "run.escalated" }>["data"]["reason"], detail: string, errorCurve: readonly number[]): NewRunEvent {
+  return { type: "run.escalated", data: { reason, detail, errorCurve: [...errorCurve], errorFactor: null } };
+}
+
+/** A policy's on-timeout action, unless its default answer does not fit this checkpoint (then the checkpoint fails). */
+function fittingTimeout(onTimeout: OnTimeout, checkpoint: Pick<Checkpoint, "kind" | "purpose">): OnTimeout {
+  if (onTimeout.action !== "default") return onTimeout;
+  return answerSchemaFor({ ...checkpoint, options: undefined }).safeParse(onTimeout.answer).success ? onTimeout : { action: "fail" };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

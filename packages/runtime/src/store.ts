@@ -1,0 +1,78 @@
+// The store port: journals with optimistic appends, the run and checkpoint indexes, calibration, leases.
+import type { CalibrationSnapshot } from "@convergent/router";
+import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
+import type { CheckpointInfo, RunInfo } from "./projection.js";
+
+/** Which runs to list. */
+export interface RunQuery {
+  readonly status?: RunStatus | readonly RunStatus[];
+  /** At most this many, newest first. */
+  readonly limit?: number;
+}
+
+/** Which checkpoints to list. */
+export interface CheckpointQuery {
+  /** `open` when left out. */
+  readonly status?: "open" | "answered" | "expired" | "any";
+  /** Only checkpoints any of these roles may answer. */
+  readonly roles?: readonly string[];
+  readonly runId?: string;
+  /** Only checkpoints due at or before this store-clock time. */
+  readonly dueBefore?: number;
+  /** At most this many, earliest deadline first. */
+  readonly limit?: number;
+}
+
+/**
+ * Where runs live. Every implementation passes `runStoreConformance` from `@convergent/runtime/testing`.
+ *
+ * Journals are append-only and appends are optimistic: `append(runId, expectedSeq, events)` succeeds only
+ * when the journal holds exactly `expectedSeq` events, so two workers can never fork a run. The indexes
+ * (runs by status, checkpoints, outcomes for calibration) change in the same transaction as the append.
+ */
+export interface Store {
+  /** A short name for messages (`memory`, `sqlite:/path/file.db`). */
+  readonly name: string;
+  /** The store's clock in milliseconds: deadlines and timestamps use it, so all processes agree. */
+  now(): Promise<number>;
+  /**
+   * Appends `events` to a run's journal when it holds exactly `expectedSeq` events (0 for a new run); the
+   * events get seq `expectedSeq + 1…` and the store's time. Otherwise throws a ConvergentError `CONFLICT`
+   * and appends nothing.
+   */
+  append(runId: string, expectedSeq: number, events: readonly NewRunEvent[]): Promise<readonly RunEvent[]>;
+  /** The whole journal of a run, in order; empty for an unknown run. */
+  readRun(runId: string): Promise<readonly RunEvent[]>;
+  getRun(runId: string): Promise<RunInfo | undefined>;
+  /** Runs, newest first. */
+  listRuns(query?: RunQuery): Promise<readonly RunInfo[]>;
+  getCheckpoint(checkpointId: string): Promise<CheckpointInfo | undefined>;
+  /** Checkpoints, earliest deadline first. */
+  listCheckpoints(query?: CheckpointQuery): Promise<readonly CheckpointInfo[]>;
+  /** Outcome counts per kind and route, from every completed run that recorded one. */
+  calibrationSnapshot(): Promise<CalibrationSnapshot>;
+  /**
+   * Takes (or renews) the lease on driving a run for `ttlMs`. True when `owner` now holds it: nobody held
+   * it, the holder's lease expired, or `owner` already held it.
+   */
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it. */
+  releaseLease(runId: string, owner: string): Promise<void>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
+
+/** Counts outcomes into calibration entries; stores use it to build `calibrationSnapshot()`. */
+export function outcomeEntries(
+  rows: Iterable<{ readonly kind: string; readonly route: string; readonly result: string }>,
+): { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }[] {
+  const byKey = new Map<string, { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }>();
+  for (const row of rows) {
+    const key = `${row.route}\u0000${row.kind}`;
+    const entry = byKey.get(key) ?? { kind: row.kind, route: row.route as "autonomous" | "supervised" | "human", successes: 0, failures: 0 };
+    if (row.result === "succeeded") entry.successes++;
+    else entry.failures++;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
+}

@@ -1,0 +1,6 @@
+// @convergent/runtime/testing: the store conformance suite and test doubles.
+
+export { runStoreConformance } from "./storeConformance.js";
+export type { StoreConformanceOptions } from "./storeConformance.js";
+export { manualClock, scriptedAgent, functionSandbox } from "./doubles.js";
+export type { ManualClock, ScriptedAgent, FunctionSandbox } from "./doubles.js";
