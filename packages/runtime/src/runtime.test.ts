@@ -232,6 +232,15 @@ describe("answers", () => {
     await expect(runtime.answer(cp.id, { type: "answer", value: "x" }, "mallory")).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await store.getCheckpoint(cp.id))!.status).toBe("open");
   });
+
+  it("lets anyone named answer when the policy lists no reviewers", async () => {
+    const clock = manualClock();
+    const runtime = createRuntime({ router: createRouter(), store: createMemoryStore({ clock }), clock });
+    const run = await runtime.submit({ id: "o-1", kind: "legal.review", title: "Review", stakes: { cost: 5000, reversible: false } });
+    const done = await runtime.answer(run.openCheckpoints[0]!.id, { type: "answer", value: "fine" }, "anyone");
+    expect(done.reviewer).toEqual({ id: "anyone", roles: [] });
+    expect(done.run.status).toBe("succeeded");
+  });
 });
 
 describe("deadlines", () => {

@@ -97,6 +97,8 @@ export interface Runtime {
    * Answers a checkpoint, exactly once: a second, different answer gets a `CONFLICT` naming who answered
    * and when; a retry with the same idempotency key gets the first result; an invalid answer
    * (`INVALID_ANSWER`) or a reviewer without the role (`FORBIDDEN`) leaves the checkpoint open.
+   * A reviewer named by id is looked up in the policy's reviewers; when the policy lists none, anyone
+   * named may answer (list reviewers to enforce roles).
    */
   answer(checkpointId: string, answer: unknown, reviewer: string | Reviewer, options?: AnswerOptions): Promise<AnswerResult>;
   /** Drives one run until it waits or ends (after a crash, recorded steps are not run again). */
@@ -412,8 +414,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return summarize(state);
   };
 
+  // A policy that lists no reviewers has no one to check against: anyone named may answer any checkpoint.
+  const openAccess = policy.reviewers.length === 0;
   const resolveReviewer = (reviewer: string | Reviewer): Reviewer => {
     if (typeof reviewer !== "string") return { id: reviewer.id, roles: [...reviewer.roles] };
+    if (reviewer.trim() === "") throw new ConvergentError("INVALID_INPUT", "a reviewer needs an id");
+    if (openAccess) return { id: reviewer, roles: [] };
     const known = policy.reviewers.find((r) => r.id === reviewer);
     if (known === undefined) {
       throw new ConvergentError("FORBIDDEN", `reviewer "${reviewer}" is not in policy ${policy.id}'s reviewers${policy.reviewers.length === 0 ? " (it lists none)" : ` (${policy.reviewers.map((r) => r.id).join(", ")})`}`);
@@ -465,7 +471,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
         if (info.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(info.checkpoint.deadline).toISOString()} and no longer takes answers`);
         const roles = info.checkpoint.assigneeRoles;
-        if (!reviewer.roles.some((r) => roles.includes(r))) {
+        if (!(openAccess && typeof reviewerRef === "string") && !reviewer.roles.some((r) => roles.includes(r))) {
           throw new ConvergentError(
             "FORBIDDEN",
             `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
