@@ -27,7 +27,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const runs = new Map<string, RunInfo>();
   const openCounts = new Map<string, number>();
   const checkpoints = new Map<string, CheckpointInfo>();
-  const outcomes: { kind: string; route: string; result: string }[] = [];
+  // One outcome per run: a journal completes once, and a store never counts a run twice.
+  const outcomes = new Map<string, { kind: string; route: string; result: string }>();
   const leases = new Map<string, { owner: string; until: number }>();
   let closed = false;
 
@@ -56,7 +57,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       openCounts.set(runId, change.open);
       for (const e of stamped) {
         if (e.type === "run.completed" && e.data.outcome !== null) {
-          outcomes.push({ kind: change.run.kind, route: e.data.outcome.route, result: e.data.outcome.result });
+          outcomes.set(runId, { kind: change.run.kind, route: e.data.outcome.route, result: e.data.outcome.result });
         }
       }
       return stamped;
@@ -98,7 +99,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async calibrationSnapshot(): Promise<CalibrationSnapshot> {
       check();
-      const entries = outcomeEntries(outcomes);
+      const entries = outcomeEntries(outcomes.values());
       return { version: 1, id: contentHash(entries), entries };
     },
     async acquireLease(runId, owner, ttlMs) {

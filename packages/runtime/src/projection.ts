@@ -1,5 +1,6 @@
 // The indexes every store keeps beside the journals (runs by status, checkpoints by role, run and deadline),
 // derived from the events in the same transaction as the append. Shared so every store derives them alike.
+import { ConvergentError } from "@convergent/router";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
 import type { RunEvent, RunStatus } from "./events.js";
 
@@ -57,7 +58,7 @@ export function project(
       const task = event.data.task;
       run = { runId: event.runId, taskId: task.id, kind: task.kind, title: task.title, route: null, status: "running", seq: 0, createdAt: event.at, updatedAt: event.at };
     }
-    if (run === undefined) throw new Error(`run ${event.runId}: the first event must be run.submitted, got ${event.type}`);
+    if (run === undefined) throw new ConvergentError("INVALID_INPUT", `run ${event.runId}: the first event must be run.submitted, got ${event.type}`);
     let status = run.status;
     let route = run.route;
     switch (event.type) {
@@ -101,6 +102,6 @@ export function project(
     }
     run = { ...run, status, route, seq: event.seq, updatedAt: event.at };
   }
-  if (run === undefined) throw new Error("project: no events");
+  if (run === undefined) throw new ConvergentError("INVALID_INPUT", "project: no events to apply");
   return { run, checkpoints: [...changed.values()], open };
 }

@@ -49,7 +49,7 @@ export interface Store {
   getCheckpoint(checkpointId: string): Promise<CheckpointInfo | undefined>;
   /** Checkpoints, earliest deadline first. */
   listCheckpoints(query?: CheckpointQuery): Promise<readonly CheckpointInfo[]>;
-  /** Outcome counts per kind and route, from every completed run that recorded one. */
+  /** Outcome counts per kind and route: one outcome per run, from its `run.completed` event. */
   calibrationSnapshot(): Promise<CalibrationSnapshot>;
   /**
    * Takes (or renews) the lease on driving a run for `ttlMs`. True when `owner` now holds it: nobody held

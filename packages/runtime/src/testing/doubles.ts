@@ -7,8 +7,8 @@ import type { Sandbox, VerifyInput } from "../sandbox.js";
 
 /** A clock that moves only when told. */
 export interface ManualClock extends Clock {
-  /** Moves the clock forward. */
-  advance(ms: number): void;
+  /** Moves the clock forward and returns the new time. */
+  advance(ms: number): number;
   set(ms: number): void;
 }
 
@@ -19,6 +19,7 @@ export function manualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
     now: () => now,
     advance: (ms) => {
       now += ms;
+      return now;
     },
     set: (ms) => {
       now = ms;

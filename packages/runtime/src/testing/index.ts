@@ -4,3 +4,5 @@ export { runStoreConformance } from "./storeConformance.js";
 export type { StoreConformanceOptions } from "./storeConformance.js";
 export { manualClock, scriptedAgent, functionSandbox } from "./doubles.js";
 export type { ManualClock, ScriptedAgent, FunctionSandbox } from "./doubles.js";
+export { makeTask, makeDecision, makeCheckpoint, makeReviewer, events as eventFixtures, runStart } from "./fixtures.js";
+export type { CheckpointFixture } from "./fixtures.js";

@@ -1,0 +1,197 @@
+// The SQLite store in one process: the shared conformance suite on a temp file, and what is particular to a
+// file (settings, migrations, rollback of a half-applied append, two connections on one file).
+import { isConvergentError } from "@convergent/router";
+import type { NewRunEvent, Store } from "@convergent/runtime";
+import { runStoreConformance } from "@convergent/runtime/testing";
+import Database from "better-sqlite3";
+import { mkdtempSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { afterAll, describe, expect, it } from "vitest";
+import { schemaVersion } from "./schema.js";
+import { createSqliteStore } from "./sqliteStore.js";
+
+const root = mkdtempSync(join(tmpdir(), "convergent-sqlite-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let files = 0;
+const newPath = () => join(root, `store-${process.pid}-${++files}.db`);
+const pathOf = (store: Store) => store.name.slice("sqlite:".length);
+const removeFiles = (path: string) => {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+};
+
+runStoreConformance({
+  name: "sqlite store",
+  create: async (options) => createSqliteStore({ path: newPath(), ...(options?.clock === undefined ? {} : { clock: options.clock }) }),
+  reopen: async (store, options) => createSqliteStore({ path: pathOf(store), ...(options?.clock === undefined ? {} : { clock: options.clock }) }),
+  destroy: async (store, { closed }) => {
+    if (!closed) await store.close();
+    removeFiles(pathOf(store));
+  },
+});
+
+const task = (id: string) => ({
+  id,
+  kind: "code.fix-test",
+  title: "Make parseDate accept ISO week dates",
+  signals: { feedbackLatencySec: 30, ruleClosure: 0.9 },
+});
+const submitted = (id: string): NewRunEvent => ({ type: "run.submitted", data: { task: task(id), mode: "auto", acceptance: false } });
+const attemptStarted = (attempt: number): NewRunEvent => ({ type: "attempt.started", data: { attempt, idempotencyKey: `k-${attempt}`, reservedCost: 0.05 } });
+
+describe("createSqliteStore", () => {
+  it("puts the file in WAL mode", async () => {
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    // WAL is kept in the file (the other settings are per connection), so another connection sees it.
+    const db = new Database(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+    expect(store.name).toBe(`sqlite:${path}`);
+    await store.close();
+  });
+
+  it("waits up to busyTimeoutMs for another connection's write lock, then fails with a clear error", async () => {
+    const path = newPath();
+    const patient = createSqliteStore({ path, busyTimeoutMs: 5000 });
+    const hasty = createSqliteStore({ path, busyTimeoutMs: 20 });
+    await patient.append("run-1", 0, [submitted("t-1")]);
+    // Another thread holds the write lock for 300 ms (the store's calls block this thread while they wait).
+    const holdLock = (ms: number) =>
+      new Promise<Worker>((resolve, reject) => {
+        const worker = new Worker(
+          `const { workerData, parentPort } = require("node:worker_threads");
+           const Database = require(workerData.driver);
+           const db = new Database(workerData.path);
+           db.exec("BEGIN IMMEDIATE");
+           parentPort.postMessage("locked");
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
+           db.exec("COMMIT");
+           db.close();`,
+          { eval: true, workerData: { path, ms, driver: createRequire(import.meta.url).resolve("better-sqlite3") } },
+        );
+        worker.once("message", () => resolve(worker));
+        worker.once("error", reject);
+      });
+
+    let worker = await holdLock(300);
+    const error = await hasty.append("run-1", 1, [attemptStarted(1)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConvergentError(error) && error.code).toBe("INTERNAL");
+    expect((error as Error).message).toContain("busy timeout");
+    await once(worker, "exit");
+
+    // The same wait with a patient connection: it gets the lock once the other thread commits.
+    worker = await holdLock(300);
+    expect((await patient.append("run-1", 1, [attemptStarted(1)])).map((e) => e.seq)).toEqual([2]);
+    await once(worker, "exit");
+    await patient.close();
+    await hasty.close();
+  });
+
+  it("creates the file's directory and records the schema version", async () => {
+    const path = join(root, "nested", "dir", "convergent.db");
+    const store = createSqliteStore({ path });
+    await store.append("run-1", 0, [submitted("t-1")]);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: schemaVersion });
+    expect(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
+    ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "runs", "schema_version"]);
+    db.close();
+  });
+
+  it("does not migrate a file twice, and refuses a file from a newer schema", async () => {
+    const path = newPath();
+    await createSqliteStore({ path }).close();
+    const again = createSqliteStore({ path });
+    await again.append("run-1", 0, [submitted("t-1")]);
+    await again.close();
+    const db = new Database(path);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM schema_version").get()).toEqual({ n: schemaVersion });
+    db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(schemaVersion + 1);
+    db.close();
+    let error: unknown;
+    try {
+      createSqliteStore({ path });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConvergentError(error)).toBe(true);
+    expect((error as Error).message).toContain(`schema version ${schemaVersion + 1}`);
+  });
+
+  it("rolls back the whole append when an event fails halfway through", async () => {
+    const store = createSqliteStore({ path: newPath() });
+    await store.append("run-1", 0, [submitted("t-1")]);
+    // The second event cannot be serialized: the first must not stay behind.
+    const bad = { type: "attempt.recorded", data: { attempt: 1, output: { big: 1n }, usage: { tokens: 1, cost: 0 }, durationMs: 1 } } as unknown as NewRunEvent;
+    await expect(store.append("run-1", 1, [attemptStarted(1), bad])).rejects.toThrow(/BigInt/);
+    expect((await store.readRun("run-1")).map((e) => e.seq)).toEqual([1]);
+    expect((await store.getRun("run-1"))?.seq).toBe(1);
+    expect((await store.append("run-1", 1, [attemptStarted(1)])).map((e) => e.seq)).toEqual([2]);
+    await store.close();
+  });
+
+  it("lets two connections on one file see each other's appends and conflict on a stale seq", async () => {
+    const path = newPath();
+    const a = createSqliteStore({ path });
+    const b = createSqliteStore({ path });
+    await a.append("run-1", 0, [submitted("t-1")]);
+    expect((await b.readRun("run-1")).map((e) => e.seq)).toEqual([1]);
+    await b.append("run-1", 1, [attemptStarted(1)]);
+    const error = await a.append("run-1", 1, [attemptStarted(1)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConvergentError(error) && error.code).toBe("CONFLICT");
+    expect((await a.getRun("run-1"))?.seq).toBe(2);
+    expect(await a.acquireLease("run-1", "process-a", 60_000)).toBe(true);
+    expect(await b.acquireLease("run-1", "process-b", 60_000)).toBe(false);
+    await a.close();
+    await b.close();
+  });
+
+  it("keeps a :memory: database private to its store", async () => {
+    const a = createSqliteStore({ path: ":memory:" });
+    const b = createSqliteStore({ path: ":memory:" });
+    expect(a.name).toBe("sqlite::memory:");
+    await a.append("run-1", 0, [submitted("t-1")]);
+    expect((await a.readRun("run-1")).map((e) => e.seq)).toEqual([1]);
+    expect(await b.readRun("run-1")).toEqual([]);
+    await a.close();
+    await b.close();
+  });
+
+  it("fails clearly when used after close(), and closing twice is harmless", async () => {
+    const store = createSqliteStore({ path: newPath() });
+    await store.close();
+    await store.close();
+    const error = await store.readRun("run-1").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isConvergentError(error) && error.code).toBe("INTERNAL");
+    expect((error as Error).message).toContain("used after close()");
+  });
+
+  it("keeps one outcome per run: a later completion replaces the earlier one", async () => {
+    const store = createSqliteStore({ path: newPath() });
+    await store.append("run-1", 0, [
+      submitted("t-1"),
+      { type: "run.completed", data: { status: "succeeded", output: null, reason: "passed", outcome: { route: "autonomous", result: "succeeded" } } },
+    ]);
+    await store.append("run-1", 2, [
+      { type: "run.completed", data: { status: "failed", output: null, reason: "a person rejected it", outcome: { route: "autonomous", result: "overridden" } } },
+    ]);
+    expect((await store.calibrationSnapshot()).entries).toEqual([{ kind: "code.fix-test", route: "autonomous", successes: 0, failures: 1 }]);
+    await store.close();
+  });
+});

@@ -1,0 +1,341 @@
+// The embedded store: journals and their indexes in one SQLite file. Every append is one IMMEDIATE
+// transaction (journal length check, events, project()ed indexes, outcomes), so several processes can share
+// the file and a process killed mid-append leaves nothing half-written.
+import { type CalibrationSnapshot, ConvergentError, contentHash } from "@convergent/router";
+import {
+  type Answer,
+  type CheckpointInfo,
+  type CheckpointQuery,
+  type Clock,
+  type NewRunEvent,
+  type Reviewer,
+  type RunEvent,
+  type RunInfo,
+  type RunQuery,
+  type RunStatus,
+  type Store,
+  project,
+  systemClock,
+} from "@convergent/runtime";
+import type Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { openDatabase } from "./schema.js";
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file, created with its directory when missing; `:memory:` for a private in-memory database. */
+  readonly path: string;
+  /**
+   * The store's clock: event times, deadlines and leases use it. The system clock by default, which every
+   * process on the machine shares; pass a manual clock in tests.
+   */
+  readonly clock?: Clock;
+  /** How long to wait for another process's write lock before failing (5000 ms by default). */
+  readonly busyTimeoutMs?: number;
+  /**
+   * `normal` (the default) keeps every commit across a crash of the process; `full` also across a power
+   * loss, at the cost of an fsync per commit. See the package README.
+   */
+  readonly synchronous?: "normal" | "full";
+}
+
+interface RunRow {
+  run_id: string;
+  task_id: string;
+  kind: string;
+  title: string;
+  route: string | null;
+  status: RunStatus;
+  seq: number;
+  open_checkpoints: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface CheckpointRow {
+  status: CheckpointInfo["status"];
+  task_id: string;
+  title: string;
+  checkpoint: string;
+  answer: string | null;
+  reviewer: string | null;
+  answered_at: number | null;
+  idempotency_key: string | null;
+}
+
+interface EventRow {
+  seq: number;
+  at: number;
+  type: RunEvent["type"];
+  data: string;
+}
+
+const runColumns = "run_id, task_id, kind, title, route, status, seq, open_checkpoints, created_at, updated_at";
+const checkpointColumns = "status, task_id, title, checkpoint, answer, reviewer, answered_at, idempotency_key";
+
+function toRunInfo(row: RunRow): RunInfo {
+  return {
+    runId: row.run_id,
+    taskId: row.task_id,
+    kind: row.kind,
+    title: row.title,
+    route: row.route,
+    status: row.status,
+    seq: row.seq,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toCheckpointInfo(row: CheckpointRow): CheckpointInfo {
+  return {
+    checkpoint: JSON.parse(row.checkpoint) as CheckpointInfo["checkpoint"],
+    status: row.status,
+    taskId: row.task_id,
+    title: row.title,
+    answer: row.answer === null ? null : (JSON.parse(row.answer) as Answer),
+    reviewer: row.reviewer === null ? null : (JSON.parse(row.reviewer) as Reviewer),
+    answeredAt: row.answered_at,
+    idempotencyKey: row.idempotency_key,
+  };
+}
+
+/** Calibration entries in the order the router's calibration lists them (kind, then route, by code unit). */
+function compareEntries(a: { kind: string; route: string }, b: { kind: string; route: string }): number {
+  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.route < b.route ? -1 : a.route > b.route ? 1 : 0;
+}
+
+/**
+ * Creates the embedded store on one SQLite file (better-sqlite3, WAL mode). Several processes on one
+ * machine may open the same file at once: appends are serialized by SQLite's write lock, and the journal
+ * length check inside the transaction makes a stale append fail with a `CONFLICT` instead of forking a run.
+ *
+ * @example
+ * ```ts
+ * import { createSqliteStore } from "@convergent/store-sqlite";
+ *
+ * const store = createSqliteStore({ path: ".convergent/convergent.db" });
+ * const runtime = createRuntime({ router, store, agents, sandboxes });
+ * // …
+ * await store.close();
+ * ```
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const path = options.path === ":memory:" ? options.path : resolve(options.path);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase({ path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, synchronous: options.synchronous ?? "normal" });
+  const name = `sqlite:${path}`;
+
+  const sql = {
+    journalLength: db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE run_id = ?"),
+    insertEvent: db.prepare<[string, number, number, string, string]>("INSERT INTO events (run_id, seq, at, type, data) VALUES (?, ?, ?, ?, ?)"),
+    readRun: db.prepare<[string], EventRow>("SELECT seq, at, type, data FROM events WHERE run_id = ? ORDER BY seq"),
+    getRun: db.prepare<[string], RunRow>(`SELECT ${runColumns} FROM runs WHERE run_id = ?`),
+    upsertRun: db.prepare<[string, string, string, string, string | null, string, number, number, number, number]>(
+      `INSERT INTO runs (${runColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET task_id = excluded.task_id, kind = excluded.kind, title = excluded.title,
+         route = excluded.route, status = excluded.status, seq = excluded.seq, open_checkpoints = excluded.open_checkpoints,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+    ),
+    getCheckpoint: db.prepare<[string], CheckpointRow>(`SELECT ${checkpointColumns} FROM checkpoints WHERE checkpoint_id = ?`),
+    upsertCheckpoint: db.prepare<[string, string, string, number, string, string, string, string | null, string | null, number | null, string | null]>(
+      `INSERT INTO checkpoints (checkpoint_id, run_id, status, deadline, task_id, title, checkpoint, answer, reviewer, answered_at, idempotency_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (checkpoint_id) DO UPDATE SET run_id = excluded.run_id, status = excluded.status, deadline = excluded.deadline,
+         task_id = excluded.task_id, title = excluded.title, checkpoint = excluded.checkpoint, answer = excluded.answer,
+         reviewer = excluded.reviewer, answered_at = excluded.answered_at, idempotency_key = excluded.idempotency_key`,
+    ),
+    insertRole: db.prepare<[string, string]>("INSERT OR IGNORE INTO checkpoint_roles (checkpoint_id, role) VALUES (?, ?)"),
+    upsertOutcome: db.prepare<[string, string, string, string]>(
+      `INSERT INTO outcomes (run_id, kind, route, result) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result`,
+    ),
+    outcomeCounts: db.prepare<[], { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }>(
+      `SELECT kind, route, SUM(result = 'succeeded') AS successes, SUM(result <> 'succeeded') AS failures
+       FROM outcomes GROUP BY kind, route`,
+    ),
+    acquireLease: db.prepare<[string, string, number, number]>(
+      `INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
+       WHERE leases.owner = excluded.owner OR leases.until <= ?`,
+    ),
+    releaseLease: db.prepare<[string, string]>("DELETE FROM leases WHERE run_id = ? AND owner = ?"),
+  };
+
+  // listRuns and listCheckpoints take optional filters; each combination is one fixed SQL text, prepared
+  // once. Values are always bound: lists (statuses, roles) go in as one JSON array read by json_each.
+  const listStatements = new Map<string, Database.Statement<unknown[]>>();
+  const listStatement = (key: string, build: () => string) => {
+    let statement = listStatements.get(key);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[]>(build());
+      listStatements.set(key, statement);
+    }
+    return statement;
+  };
+
+  const lookup = (checkpointId: string): CheckpointInfo | undefined => {
+    const row = sql.getCheckpoint.get(checkpointId);
+    return row === undefined ? undefined : toCheckpointInfo(row);
+  };
+
+  const appendTransaction = db.transaction((runId: string, expectedSeq: number, batch: readonly NewRunEvent[]): RunEvent[] => {
+    const length = sql.journalLength.get(runId)?.seq ?? 0;
+    if (length !== expectedSeq) {
+      throw new ConvergentError(
+        "CONFLICT",
+        `run ${runId}: expected ${expectedSeq} events in the journal, found ${length}; re-read the run and try again`,
+      );
+    }
+    if (batch.length === 0) return [];
+    // The time is read under the write lock, so event times follow commit order across processes.
+    const at = clock.now();
+    const stamped = batch.map((e, i) => ({ ...e, runId, seq: expectedSeq + i + 1, at }) as RunEvent);
+    const beforeRow = sql.getRun.get(runId);
+    const change = project(beforeRow === undefined ? undefined : toRunInfo(beforeRow), beforeRow?.open_checkpoints ?? 0, stamped, lookup);
+    for (const e of stamped) sql.insertEvent.run(runId, e.seq, at, e.type, JSON.stringify(e.data));
+    const run = change.run;
+    sql.upsertRun.run(run.runId, run.taskId, run.kind, run.title, run.route, run.status, run.seq, change.open, run.createdAt, run.updatedAt);
+    for (const info of change.checkpoints) {
+      const cp = info.checkpoint;
+      sql.upsertCheckpoint.run(
+        cp.id,
+        cp.runId,
+        info.status,
+        cp.deadline,
+        info.taskId,
+        info.title,
+        JSON.stringify(cp),
+        info.answer === null ? null : JSON.stringify(info.answer),
+        info.reviewer === null ? null : JSON.stringify(info.reviewer),
+        info.answeredAt,
+        info.idempotencyKey,
+      );
+      // Roles are fixed when a checkpoint opens (which may be in this very batch, already answered).
+      for (const role of cp.assigneeRoles) sql.insertRole.run(cp.id, role);
+    }
+    for (const e of stamped) {
+      if (e.type === "run.completed" && e.data.outcome !== null) {
+        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result);
+      }
+    }
+    return stamped;
+  });
+
+  let closed = false;
+  /** Runs `fn` on the open database; after close() every call fails the same clear way. */
+  const use = <T>(fn: () => T): T => {
+    if (closed) throw new ConvergentError("INTERNAL", `${name}: used after close()`);
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === "string" && code.startsWith("SQLITE_BUSY")) {
+        throw new ConvergentError("INTERNAL", `${name}: another process held the database's write lock for longer than the busy timeout; try again`, { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  return {
+    name,
+    async now() {
+      return clock.now();
+    },
+    async append(runId, expectedSeq, batch) {
+      return use(() => appendTransaction.immediate(runId, expectedSeq, batch));
+    },
+    async readRun(runId) {
+      return use(() =>
+        sql.readRun.all(runId).map((row) => ({ type: row.type, data: JSON.parse(row.data), runId, seq: row.seq, at: row.at }) as RunEvent),
+      );
+    },
+    async getRun(runId) {
+      return use(() => {
+        const row = sql.getRun.get(runId);
+        return row === undefined ? undefined : toRunInfo(row);
+      });
+    },
+    async listRuns(query: RunQuery = {}) {
+      return use(() => {
+        const statuses = query.status === undefined ? undefined : typeof query.status === "string" ? [query.status] : [...query.status];
+        const limit = query.limit ?? -1;
+        if (statuses === undefined) {
+          return listStatement("runs", () => `SELECT ${runColumns} FROM runs ORDER BY created_at DESC, run_id DESC LIMIT ?`)
+            .all(limit)
+            .map((row) => toRunInfo(row as RunRow));
+        }
+        return listStatement(
+          "runs:status",
+          () => `SELECT ${runColumns} FROM runs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, run_id DESC LIMIT ?`,
+        )
+          .all(JSON.stringify(statuses), limit)
+          .map((row) => toRunInfo(row as RunRow));
+      });
+    },
+    async getCheckpoint(checkpointId) {
+      return use(() => lookup(checkpointId));
+    },
+    async listCheckpoints(query: CheckpointQuery = {}) {
+      return use(() => {
+        const status = query.status ?? "open";
+        const where: string[] = [];
+        const params: unknown[] = [];
+        let key = "checkpoints";
+        if (status !== "any") {
+          where.push("c.status = ?");
+          params.push(status);
+          key += ":status";
+        }
+        if (query.runId !== undefined) {
+          where.push("c.run_id = ?");
+          params.push(query.runId);
+          key += ":run";
+        }
+        if (query.dueBefore !== undefined) {
+          where.push("c.deadline <= ?");
+          params.push(query.dueBefore);
+          key += ":due";
+        }
+        if (query.roles !== undefined) {
+          where.push("EXISTS (SELECT 1 FROM checkpoint_roles r WHERE r.checkpoint_id = c.checkpoint_id AND r.role IN (SELECT value FROM json_each(?)))");
+          params.push(JSON.stringify(query.roles));
+          key += ":roles";
+        }
+        params.push(query.limit ?? -1);
+        return listStatement(
+          key,
+          () =>
+            `SELECT c.status, c.task_id, c.title, c.checkpoint, c.answer, c.reviewer, c.answered_at, c.idempotency_key
+             FROM checkpoints c
+             ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+             ORDER BY c.deadline, c.checkpoint_id LIMIT ?`,
+        )
+          .all(...params)
+          .map((row) => toCheckpointInfo(row as CheckpointRow));
+      });
+    },
+    async calibrationSnapshot(): Promise<CalibrationSnapshot> {
+      return use(() => {
+        const entries = sql.outcomeCounts.all().sort(compareEntries);
+        return { version: 1, id: contentHash(entries), entries };
+      });
+    },
+    async acquireLease(runId, owner, ttlMs) {
+      return use(() => {
+        const now = clock.now();
+        return sql.acquireLease.run(runId, owner, now + ttlMs, now).changes === 1;
+      });
+    },
+    async releaseLease(runId, owner) {
+      use(() => sql.releaseLease.run(runId, owner));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
