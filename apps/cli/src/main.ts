@@ -1,6 +1,7 @@
 // The `convergent` program: builds the commander command tree and turns every outcome into an exit code.
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { addAnswerCommand } from "./answerCommand.js";
 import { addBenchCommand } from "./benchCommand.js";
 import { type CliContext, createContext } from "./context.js";
 import { addDemoCommand } from "./demoCommand.js";
@@ -8,6 +9,8 @@ import { reportError } from "./errors.js";
 import { exitQuietlyOnEpipe } from "./output.js";
 import { addPolicyCommand } from "./policyCommand.js";
 import { addRouteCommand } from "./routeCommand.js";
+import { addRunCommand } from "./runCommand.js";
+import { addStoreCommands } from "./runsCommand.js";
 import { addSchemaCommand } from "./schemaCommand.js";
 import { addSimulateCommand } from "./simulateCommand.js";
 
@@ -54,6 +57,9 @@ Start with:
   addPolicyCommand(program, context);
   addSchemaCommand(program);
   addSimulateCommand(program, context);
+  addRunCommand(program, context);
+  addStoreCommands(program, context);
+  addAnswerCommand(program, context);
   addBenchCommand(program, context);
   return program;
 }

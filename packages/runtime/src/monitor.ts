@@ -57,11 +57,17 @@ export function readErrors(errors: readonly number[], options: MonitorOptions = 
   const shown = factor.toFixed(2);
   const last = recent[n - 1]!;
   const first = recent[0]!;
+  const span = `${significant(first)} → ${significant(last)}`;
   if ((n >= 3 && factor > o.divergeFactor && last > first) || (n === 2 && factor >= o.jumpFactor)) {
-    return { errorFactor: factor, trend: "diverging", detail: `errors grow ×${shown} per attempt over the last ${n} attempts (${first} → ${last})` };
+    return { errorFactor: factor, trend: "diverging", detail: `errors grow ×${shown} per attempt over the last ${n} attempts (${span})` };
   }
   if (n >= o.window && factor >= o.plateauFactor) {
-    return { errorFactor: factor, trend: "plateau", detail: `errors stopped improving: ×${shown} per attempt over the last ${n} attempts (${first} → ${last})` };
+    return { errorFactor: factor, trend: "plateau", detail: `errors stopped improving: ×${shown} per attempt over the last ${n} attempts (${span})` };
   }
   return { errorFactor: factor, trend: factor < 1 ? "converging" : "undetermined", detail: `errors change ×${shown} per attempt over the last ${n} attempts` };
+}
+
+/** A number with at most three significant digits, for messages (41.5415… → 41.5). */
+function significant(x: number): string {
+  return Number(x.toPrecision(3)).toString();
 }

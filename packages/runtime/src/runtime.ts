@@ -441,7 +441,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async submit(input, submitOptions = {}) {
       await init();
       const task: Task = parseTask(input);
-      const runId = submitOptions.runId ?? `run-${randomUUID()}`;
+      // 48 random bits: short enough to type in `convergent answer`, collision-free for any realistic store.
+      const runId = submitOptions.runId ?? `run-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
       try {
         await store.append(runId, 0, [{ type: "run.submitted", data: { task, mode: submitOptions.mode ?? "auto", acceptance: submitOptions.acceptance ?? false } }]);
       } catch (error) {

@@ -1,0 +1,118 @@
+// `convergent run FILE`: execute tasks — route each, run autonomous loops with their sandboxes, open checkpoints for people.
+import { type Command, Option } from "commander";
+import type { Task } from "@convergent/router";
+import type { RunSummary } from "@convergent/runtime";
+import type { CliContext } from "./context.js";
+import { exitCodes, printProblems } from "./errors.js";
+import { count } from "./format.js";
+import { type Colors, colorsFor, createOutput } from "./output.js";
+import { createProgress } from "./progress.js";
+import { type RuntimeCommandOptions, openRuntime } from "./runtimeSetup.js";
+import { defaultStoreUrl } from "./storeOption.js";
+import { openTaskInput, readTasks } from "./taskInput.js";
+
+/** Options of `convergent run`. */
+export interface RunOptions extends RuntimeCommandOptions {
+  readonly json?: boolean;
+  readonly direction?: boolean;
+}
+
+/** Adds `run` to the program. */
+export function addRunCommand(program: Command, context: CliContext): Command {
+  return program
+    .command("run")
+    .description("execute tasks: route each, run autonomous loops against sandboxes, open checkpoints for people")
+    .argument("<file>", "task file: one JSON task, a JSON array, or JSON Lines; - reads stdin")
+    .addOption(new Option("-p, --policy <file>", "policy file (YAML or JSON); the built-in default policy when left out"))
+    .addOption(new Option("--store <url>", `where runs are kept: memory:, sqlite:PATH or postgres://… (default ${defaultStoreUrl})`))
+    .option("--json", "print one JSON object per run (ids and statuses)")
+    .option("--direction", "direction mode: ask a person for constraints before the agent starts")
+    .addHelpText(
+      "after",
+      `
+Runs go on until they succeed, fail, or wait for a person. Answer the waiting ones with
+convergent inbox and convergent answer; the runs continue from where they stopped.
+
+Examples:
+  convergent run tasks.jsonl
+  convergent run --json --store sqlite:work.db tasks.jsonl`,
+    )
+    .action(async (file: string, options: RunOptions) => {
+      context.fail(await runRun(file, options));
+    });
+}
+
+/** Runs `run` and returns its exit code. */
+export async function runRun(file: string, options: RunOptions): Promise<number> {
+  const input = await openTaskInput(file);
+  const tasks: Task[] = [];
+  const summary = await readTasks(input, (item) => {
+    if (item.ok) tasks.push(item.task);
+    else printProblems(item.problems, input.name);
+  });
+  const setup = await openRuntime(options);
+  const out = createOutput(process.stdout, { buffered: false });
+  const colors = colorsFor(process.stdout);
+  const bar = createProgress({ total: tasks.length, label: "running" });
+  const runs: RunSummary[] = [];
+  try {
+    for (const [i, task] of tasks.entries()) {
+      const run = await setup.runtime.submit(task, options.direction ? { mode: "direction" } : {});
+      runs.push(run);
+      bar.update(i + 1, { detail: task.id });
+      if (options.json) out.write(`${JSON.stringify(runLine(run))}\n`);
+      else out.write(`${describeRun(run, colors)}\n`);
+    }
+  } finally {
+    bar.stop();
+    await setup.close();
+  }
+  if (!options.json && runs.length > 0) out.write(`\n${closingLines(runs, options.store)}\n`);
+  await out.flush();
+  if (summary.invalid > 0) {
+    process.stderr.write(`convergent: ${summary.invalid} invalid task${summary.invalid === 1 ? "" : "s"} in ${input.name}; ${summary.tasks} run\n`);
+    return exitCodes.failed;
+  }
+  return exitCodes.ok;
+}
+
+/** The JSON line `run --json` prints for a run. */
+export function runLine(run: RunSummary): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    taskId: run.taskId,
+    kind: run.kind,
+    route: run.route,
+    status: run.status,
+    attempts: run.attempts,
+    tokens: run.tokens,
+    cost: Math.round(run.cost * 1e6) / 1e6,
+    checkpoints: run.openCheckpoints.map((c) => ({ id: c.id, kind: c.kind, purpose: c.purpose, assigneeRoles: c.assigneeRoles })),
+    reason: run.reason,
+    output: run.output,
+  };
+}
+
+const statusColor = (status: string, colors: Colors) =>
+  status === "succeeded" ? colors.green(status) : status === "waiting" ? colors.yellow(status) : status === "running" ? status : colors.red(status);
+
+/** One line about a run: task, route, status, attempts, and what it waits for. */
+export function describeRun(run: RunSummary, colors: Colors): string {
+  const head = `${run.taskId.padEnd(10)} ${run.kind.padEnd(24)} ${(run.route ?? "—").padEnd(10)} ${statusColor(run.status, colors)}`;
+  const attempts = run.attempts === 0 ? "" : ` after ${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
+  const waits = run.openCheckpoints.map((c) => `\n    waits at ${c.id} (${c.purpose}: ${c.kind}, for ${c.assigneeRoles.join(" or ")})`).join("");
+  const reason = run.reason === null ? "" : ` — ${run.reason}`;
+  return `${head}${attempts}${reason}${waits}`;
+}
+
+function closingLines(runs: readonly RunSummary[], store: string | undefined): string {
+  const by = (s: string) => runs.filter((r) => r.status === s).length;
+  const waiting = runs.reduce((n, r) => n + r.openCheckpoints.length, 0);
+  const storeFlag = store === undefined ? "" : ` --store ${store}`;
+  const lines = [`${count(runs.length)} runs: ${by("succeeded")} succeeded, ${by("waiting")} waiting, ${by("failed") + by("cancelled")} failed or cancelled.`];
+  if (waiting > 0) {
+    lines.push(`${waiting} checkpoint${waiting === 1 ? " waits" : "s wait"} for a person: convergent inbox${storeFlag}`);
+    lines.push(`Answer one with: convergent answer <checkpoint> --as <you> --json '{"type":"approve"}'${storeFlag}`);
+  }
+  return lines.join("\n");
+}
