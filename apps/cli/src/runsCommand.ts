@@ -73,6 +73,9 @@ export async function runInbox(options: RuntimeCommandOptions & { as?: string; j
       }
       roles = reviewer.roles;
     }
+    // Deadlines pass by the store's clock: expire what is due first, so the inbox shows what is really open
+    // (an escalated checkpoint appears under its new roles).
+    await setup.runtime.expireDue();
     const open = await setup.runtime.inbox(roles === undefined ? {} : { roles });
     const out = createOutput(process.stdout);
     if (options.json) {
