@@ -1,5 +1,5 @@
 import { type PolicyInput, type Task, createRouter, isConvergentError } from "@convergent/router";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createMemoryStore } from "./memoryStore.js";
 import { createRuntime } from "./runtime.js";
 import { functionSandbox, manualClock, scriptedAgent } from "./testing/doubles.js";
@@ -317,6 +317,49 @@ describe("durability", () => {
     expect(journal.filter((e) => e.type === "run.completed")).toHaveLength(1);
     expect(journal.filter((e) => e.type === "run.routed")).toHaveLength(1);
     expect([ra.status, rb.status]).toContain("succeeded");
+  });
+});
+
+describe("leases", () => {
+  it("renews its lease during a long agent call, so another process does not take the run over", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const clock = manualClock();
+      const store = createMemoryStore({ clock });
+      const router = createRouter({ policy });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered!: () => void;
+      const inCall = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const slow = scriptedAgent({
+        kinds: ["math.*"],
+        respond: async () => {
+          entered();
+          await gate;
+          return { output: { guess: 42 } };
+        },
+      });
+      const a = createRuntime({ router, store, agents: [slow], sandboxes: [distance], clock, owner: "a", leaseMs: 300 });
+      const other = scriptedAgent({ kinds: ["math.*"], outputs: [{ guess: 42 }] });
+      const b = createRuntime({ router, store, agents: [other], sandboxes: [distance], clock, owner: "b", leaseMs: 300 });
+      const driving = a.submit(guessTask("lease-1"));
+      await inCall;
+      const runId = (await store.listRuns())[0]!.runId;
+      // 250 ms of store time pass: a renews (every leaseMs/3) before its lease would run out.
+      clock.advance(250);
+      await vi.advanceTimersByTimeAsync(100);
+      clock.advance(250);
+      expect((await b.drive(runId)).status).toBe("running");
+      expect(other.calls).toHaveLength(0);
+      release();
+      expect((await driving).status).toBe("succeeded");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

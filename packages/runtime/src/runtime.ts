@@ -208,6 +208,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       case "checkpoint.expired":
         fields["checkpointId"] = event.data.checkpointId;
         break;
+      case "attempt.started":
+      case "attempt.recorded":
+      case "attempt.failed":
+        fields["attempt"] = event.data.attempt;
+        break;
       case "attempt.verified":
         fields["attempt"] = event.data.attempt;
         fields["passed"] = event.data.verdict.passed;
@@ -384,10 +389,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (state === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
     if (state.next.step === "wait" || state.next.step === "done") return summarize(state);
     if (!(await store.acquireLease(runId, owner, leaseMs))) return summarize(state);
+    // Keep the lease while driving: an agent call may outlast it. If renewal fails (another process took
+    // the run over after a stall), stop before the next step rather than work beside it.
+    let leaseLost = false;
+    const renewal = setInterval(() => {
+      store.acquireLease(runId, owner, leaseMs).then(
+        (held) => {
+          if (!held) leaseLost = true;
+        },
+        () => {
+          leaseLost = true;
+        },
+      );
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    renewal.unref?.();
     try {
       for (;;) {
         const step = state.next;
         if (step.step === "wait" || step.step === "done") break;
+        if (leaseLost || !(await store.acquireLease(runId, owner, leaseMs))) {
+          logger.warn("run.lease-lost", { runId, taskId: state.task.id, owner });
+          break;
+        }
         const events = await perform(state, step);
         let appended: readonly RunEvent[];
         try {
@@ -409,6 +432,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       }
     } finally {
+      clearInterval(renewal);
       await store.releaseLease(runId, owner);
     }
     return summarize(state);
