@@ -62,6 +62,7 @@ export const decisionSchema = z
     allowedRoutes: z.array(routeSchema),
     forbidden: z.array(z.object({ route: routeSchema, by: z.string().describe("rule:<id> or guard:<route>.<field>") })),
     rules: z.array(z.string()).describe("Ids of the rules that matched."),
+    forcedBy: z.string().nullable().describe("Id of the rule that forced the route, or null when cost chose it."),
     assigneeRoles: z.array(z.string()).describe("Roles that may answer this task's checkpoints."),
     deadlineSec: z.number().describe("Deadline of this task's checkpoints."),
     explored: z.boolean().describe("True when exploration routed the task one step more autonomous."),

@@ -356,6 +356,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       allowedRoutes: allowed.slice(),
       forbidden,
       rules: matched,
+      forcedBy: how === "forced" ? (forcedBy ?? null) : null,
       assigneeRoles: roles ?? policy.checkpoints.assigneeRoles.slice(),
       deadlineSec,
       explored,

@@ -1,5 +1,5 @@
 // A run is an append-only journal of these events; its state is a fold of them (stateFromEvents).
-import type { Decision, JsonValue, Route, Task } from "@convergent/router";
+import type { Decision, JsonValue, Policy, Route, Task } from "@convergent/router";
 import type { Answer, Checkpoint, OnTimeout, Reviewer } from "./checkpoint.js";
 
 /** How a run proceeds: by its decision, or a person's direction first (direction mode). */
@@ -35,7 +35,8 @@ export type EscalationReason =
 /** The payload of each event type. */
 export interface RunEventData {
   "run.submitted": { readonly task: Task; readonly mode: RunMode; readonly acceptance: boolean };
-  "run.routed": { readonly decision: Decision };
+  /** The decision and the policy it was made under: its reviewers, budgets and checkpoint defaults govern the run. */
+  "run.routed": { readonly decision: Decision; readonly policy: Policy };
   /** Written before the agent is called: reserves the attempt's budget, so a crash cannot overspend. */
   "attempt.started": { readonly attempt: number; readonly idempotencyKey: string; readonly reservedCost: number };
   "attempt.recorded": { readonly attempt: number; readonly output: JsonValue; readonly usage: Usage; readonly durationMs: number };

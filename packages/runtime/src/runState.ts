@@ -1,5 +1,5 @@
 // A run's state is a fold of its journal; the fold also says what the driver must do next.
-import type { Decision, JsonValue, Route, Task } from "@convergent/router";
+import type { Decision, JsonValue, Policy, Route, Task } from "@convergent/router";
 import type { Feedback } from "./agent.js";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
 import type { EscalationReason, RunEvent, RunEventData, RunMode, Usage, Verdict } from "./events.js";
@@ -55,6 +55,8 @@ export interface RunState {
   acceptance: boolean;
   submittedAt: number;
   decision: Decision | null;
+  /** The policy the run was routed under. */
+  policy: Policy | null;
   attempts: AttemptState[];
   /** Index in `attempts` where the current round began (budgets count from there; direction starts a new round). */
   roundStart: number;
@@ -82,6 +84,7 @@ export function foldRun(events: readonly RunEvent[], monitor: MonitorOptions = {
     acceptance: first.data.acceptance,
     submittedAt: first.at,
     decision: null,
+    policy: null,
     attempts: [],
     roundStart: 0,
     roundStartedAt: first.at,
@@ -105,11 +108,21 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
     case "run.submitted":
       state.next = { step: "route" };
       break;
-    case "run.routed":
-      state.decision = event.data.decision;
+    case "run.routed": {
+      const decision = event.data.decision;
+      state.decision = decision;
+      state.policy = event.data.policy;
       state.roundStartedAt = event.at;
-      state.next = state.mode === "direction" ? { step: "open", purpose: "direction" } : event.data.decision.route === "human" ? { step: "open", purpose: "task" } : { step: "attempt" };
+      // Direction mode lets an agent work inside a person's constraints — unless a rule forces a person.
+      const forcedHuman = decision.route === "human" && decision.forcedBy !== null;
+      state.next =
+        state.mode === "direction" && !forcedHuman
+          ? { step: "open", purpose: "direction" }
+          : decision.route === "human"
+            ? { step: "open", purpose: "task" }
+            : { step: "attempt" };
       break;
+    }
     case "attempt.started": {
       const d = event.data;
       state.attempts.push({
@@ -144,8 +157,9 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
         state.next = { step: "open", purpose: "review", attempt: d.attempt };
       } else if (d.verdict.passed) {
         const route = state.decision?.route;
+        // Supervised runs, and agents directed on a task routed to people, pass a review before they count.
         state.next =
-          route === "supervised"
+          route === "supervised" || route === "human"
             ? { step: "open", purpose: "review", attempt: d.attempt }
             : state.acceptance
               ? { step: "open", purpose: "acceptance", attempt: d.attempt }

@@ -167,6 +167,21 @@ describe("supervised and human runs", () => {
     expect(router.calibration.humanCounts("hiring.decide")).toEqual({ successes: 1, failures: 0 });
   });
 
+  it("keeps a person on a task a rule forces to people, even in direction mode", async () => {
+    const { runtime, agent } = setup({ policy: { ...policy, rules: [{ id: "people-only", when: { kind: "math.*" }, route: "human" }] } });
+    const run = await runtime.submit(guessTask("d-2"), { mode: "direction" });
+    expect(run.openCheckpoints[0]).toMatchObject({ purpose: "task" });
+    expect(agent.calls).toHaveLength(0);
+  });
+
+  it("lets an agent work under direction on a task routed to people by cost, with a review before it counts", async () => {
+    const { runtime } = setup({ agentOutputs: [42] });
+    const run = await runtime.submit({ ...guessTask("d-3"), signals: {}, stakes: { cost: 50_000, reversible: false } }, { mode: "direction" });
+    expect(run.route).toBe("human");
+    const directed = await runtime.answer(run.openCheckpoints[0]!.id, { type: "direction", constraints: "Stay below 50" }, "lin");
+    expect(directed.run.openCheckpoints[0]).toMatchObject({ purpose: "review", attempt: 1 });
+  });
+
   it("asks for direction first in direction mode, then lets the agent work inside it, then asks for acceptance", async () => {
     const { runtime, agent } = setup({ agentOutputs: [42] });
     const run = await runtime.submit(guessTask("d-1"), { mode: "direction", acceptance: true });
@@ -202,6 +217,31 @@ describe("answers", () => {
     const retry = await runtime.answer(cp.id, { type: "answer", value: "ok" }, "ada", { idempotencyKey: "k-1" });
     expect(retry).toMatchObject({ duplicate: true, answeredAt: first.answeredAt, answer: first.answer, reviewer: first.reviewer });
     expect(retry.run.status).toBe("succeeded");
+  });
+
+  it("refuses a retry that reuses an idempotency key for a different answer", async () => {
+    const { runtime, cp } = await waitingRun();
+    await runtime.answer(cp.id, { type: "answer", value: "ok" }, "ada", { idempotencyKey: "k-1" });
+    await expect(runtime.answer(cp.id, { type: "answer", value: "other" }, "ada", { idempotencyKey: "k-1" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(runtime.answer(cp.id, { type: "answer", value: "ok" }, "lin", { idempotencyKey: "k-1" })).rejects.toThrow(/idempotency key k-1 was used for ada's answer/);
+  });
+
+  it("checks reviewers against the policy the run was routed under, whichever runtime answers", async () => {
+    const { store, cp } = await waitingRun();
+    // A runtime built on the default policy (which lists no reviewers) must not open the run to anyone.
+    const other = createRuntime({ router: createRouter(), store });
+    await expect(other.answer(cp.id, { type: "answer", value: "x" }, "sam")).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(other.answer(cp.id, { type: "answer", value: "x" }, "mallory")).rejects.toThrow(/not among the reviewers of policy test v1/);
+    expect((await other.answer(cp.id, { type: "answer", value: "x" }, "ada")).run.status).toBe("succeeded");
+  });
+
+  it("lists the checkpoints a reviewer may answer, by each run's policy", async () => {
+    const { runtime } = await waitingRun();
+    await runtime.submit({ id: "h-3", kind: "payments.refund", title: "Refund", tags: ["finance"], stakes: { cost: 5000, reversible: false } });
+    expect((await runtime.inbox()).length).toBe(2);
+    expect((await runtime.inbox({ reviewer: "lin" })).map((c) => c.taskId).sort()).toEqual(["h-2", "h-3"]);
+    expect((await runtime.inbox({ reviewer: "sam" })).map((c) => c.taskId)).toEqual([]);
+    expect((await runtime.inbox({ reviewer: "ada", limit: 1 })).length).toBe(1);
   });
 
   it("accepts exactly one of many concurrent answers", async () => {
@@ -281,7 +321,7 @@ describe("durability", () => {
     const runId = "run-crash";
     await store.append(runId, 0, [{ type: "run.submitted", data: { task: guessTask(), mode: "auto", acceptance: false } }]);
     const state = (await dying.inspect(runId))!;
-    await store.append(runId, 1, [{ type: "run.routed", data: { decision: router.decide(guessTask()) } }]);
+    await store.append(runId, 1, [{ type: "run.routed", data: { decision: router.decide(guessTask()), policy: router.policy } }]);
     await store.append(runId, 2, [
       { type: "attempt.started", data: { attempt: 1, idempotencyKey: `${runId}:attempt:1`, reservedCost: 0.05 } },
       { type: "attempt.recorded", data: { attempt: 1, output: { guess: 10 }, usage: { tokens: 1, cost: 0.01 }, durationMs: 1 } },

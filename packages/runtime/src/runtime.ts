@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import {
   ConvergentError,
   type JsonValue,
+  type Policy,
+  canonicalJson,
   type Router,
   type SandboxFeedback,
   type Task,
@@ -111,8 +113,11 @@ export interface Runtime {
   getRun(runId: string): Promise<RunSummary | undefined>;
   /** A run's journal folded into its state. */
   inspect(runId: string): Promise<RunState | undefined>;
-  /** Checkpoints (open ones by default). */
-  inbox(query?: CheckpointQuery): Promise<readonly CheckpointInfo[]>;
+  /**
+   * Checkpoints (open ones by default). With `reviewer`, only those that reviewer may answer by the policy
+   * of each checkpoint's run.
+   */
+  inbox(query?: CheckpointQuery & { readonly reviewer?: string }): Promise<readonly CheckpointInfo[]>;
 }
 
 const purposeKind: Record<Checkpoint["purpose"], CheckpointKind> = {
@@ -143,7 +148,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const agents = (options.agents ?? []).map((agent) => ({ agent, matches: compileKindMatcher(agent.kinds) }));
   const sandboxes = (options.sandboxes ?? []).map((sandbox) => ({ sandbox, matches: compileKindMatcher(sandbox.kinds) }));
   const policy = router.policy;
-  const budgetOverrides = policy.kinds.filter((k) => k.budgets !== undefined).map((k) => ({ matches: compileKindMatcher(k.kind), budgets: k.budgets! }));
   /** Measured sandbox latency (exponential moving average, ms) by sandbox name. */
   const latency = new Map<string, number>();
   let initialized: Promise<void> | undefined;
@@ -156,9 +160,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const agentFor = (kind: string) => agents.find((a) => a.matches(kind))?.agent;
   const sandboxFor = (kind: string) => sandboxes.find((s) => s.matches(kind))?.sandbox;
-  const budgetsFor = (kind: string) => {
-    let b = { ...policy.budgets };
-    for (const o of budgetOverrides) if (o.matches(kind)) b = { ...b, ...o.budgets };
+  /** A run is governed by the policy it was routed under (recorded in its journal), whichever process drives it. */
+  const policyOf = (state: RunState): Policy => state.policy ?? policy;
+  const budgetsFor = (runPolicy: Policy, kind: string) => {
+    let b = { ...runPolicy.budgets };
+    for (const o of runPolicy.kinds) if (o.budgets !== undefined && compileKindMatcher(o.kind)(kind)) b = { ...b, ...o.budgets };
     return b;
   };
 
@@ -263,7 +269,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       context: { output, attempts, errorCurve: attempts.map((a) => a.error), direction: state.direction } as JsonValue,
       assigneeRoles: [...decision.assigneeRoles],
       deadline: now + decision.deadlineSec * 1000,
-      onTimeout: fittingTimeout(policy.checkpoints.onTimeout as OnTimeout, { kind, purpose }),
+      onTimeout: fittingTimeout(policyOf(state).checkpoints.onTimeout as OnTimeout, { kind, purpose }),
       openedAt: now,
     };
     return { type: "checkpoint.opened", data: { checkpoint } };
@@ -276,16 +282,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       case "route": {
         const sandbox = sandboxFeedback(task.kind);
         const decision = router.decide(task, sandbox === undefined ? {} : { sandbox });
-        return [{ type: "run.routed", data: { decision } }];
+        return [{ type: "run.routed", data: { decision, policy: router.policy } }];
       }
       case "attempt": {
         const agent = agentFor(task.kind);
         const errorCurve = state.attempts.map((a) => a.verdict?.error ?? Number.NaN).filter(Number.isFinite);
         const escalate = (reason: Parameters<typeof escalation>[0], detail: string): NewRunEvent[] => [escalation(reason, detail, errorCurve)];
         if (agent === undefined) return escalate("no-agent", `no agent is registered for ${task.kind}`);
-        const budgets = budgetsFor(task.kind);
+        const runPolicy = policyOf(state);
+        const budgets = budgetsFor(runPolicy, task.kind);
         const inRound = state.attempts.length - state.roundStart;
-        const reserve = policy.costs.agentPerAttempt;
+        const reserve = runPolicy.costs.agentPerAttempt;
         if (inRound >= budgets.maxAttempts) return escalate("budget:attempts", `the budget of ${budgets.maxAttempts} attempts is used up`);
         if (budgets.maxTokens !== undefined && state.spent.tokens >= budgets.maxTokens) {
           return escalate("budget:tokens", `${state.spent.tokens} of ${budgets.maxTokens} tokens are spent`);
@@ -438,17 +445,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return summarize(state);
   };
 
-  // A policy that lists no reviewers has no one to check against: anyone named may answer any checkpoint.
-  const openAccess = policy.reviewers.length === 0;
-  const resolveReviewer = (reviewer: string | Reviewer): Reviewer => {
-    if (typeof reviewer !== "string") return { id: reviewer.id, roles: [...reviewer.roles] };
+  /**
+   * Who a reviewer is, by the run's own policy: an id is looked up in its reviewers; when it lists none,
+   * there is no one to check against and anyone named may answer (with no roles).
+   */
+  const resolveReviewer = (reviewer: string | Reviewer, runPolicy: Policy): { reviewer: Reviewer; open: boolean } => {
+    if (typeof reviewer !== "string") return { reviewer: { id: reviewer.id, roles: [...reviewer.roles] }, open: false };
     if (reviewer.trim() === "") throw new ConvergentError("INVALID_INPUT", "a reviewer needs an id");
-    if (openAccess) return { id: reviewer, roles: [] };
-    const known = policy.reviewers.find((r) => r.id === reviewer);
+    if (runPolicy.reviewers.length === 0) return { reviewer: { id: reviewer, roles: [] }, open: true };
+    const known = runPolicy.reviewers.find((r) => r.id === reviewer);
     if (known === undefined) {
-      throw new ConvergentError("FORBIDDEN", `reviewer "${reviewer}" is not in policy ${policy.id}'s reviewers${policy.reviewers.length === 0 ? " (it lists none)" : ` (${policy.reviewers.map((r) => r.id).join(", ")})`}`);
+      throw new ConvergentError("FORBIDDEN", `reviewer "${reviewer}" is not among the reviewers of policy ${runPolicy.id} v${runPolicy.version} (${runPolicy.reviewers.map((r) => r.id).join(", ")})`);
     }
-    return { id: known.id, roles: [...known.roles] };
+    return { reviewer: { id: known.id, roles: [...known.roles] }, open: false };
   };
 
   const answered = (info: CheckpointInfo, run: RunSummary, duplicate: boolean): AnswerResult => ({
@@ -479,13 +488,24 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async answer(checkpointId, rawAnswer, reviewerRef, answerOptions = {}) {
       await init();
-      const reviewer = resolveReviewer(reviewerRef);
       const key = answerOptions.idempotencyKey ?? null;
+      let resolved: { reviewer: Reviewer; open: boolean } | undefined;
       for (let tries = 0; ; tries++) {
         const info = await store.getCheckpoint(checkpointId);
         if (info === undefined) throw new ConvergentError("NOT_FOUND", `checkpoint ${checkpointId}: no such checkpoint`);
+        if (resolved === undefined) {
+          const runState = await load(info.checkpoint.runId);
+          resolved = resolveReviewer(reviewerRef, runState === undefined ? policy : policyOf(runState));
+        }
+        const reviewer = resolved.reviewer;
         if (info.status === "answered") {
           if (key !== null && info.idempotencyKey === key) {
+            if (info.reviewer!.id !== reviewer.id || canonicalJson(info.answer) !== canonicalJson(answerSchemaFor(info.checkpoint).safeParse(rawAnswer).data ?? rawAnswer)) {
+              throw new ConvergentError(
+                "CONFLICT",
+                `idempotency key ${key} was used for ${info.reviewer!.id}'s answer (${info.answer!.type}) to ${checkpointId}; a retry must repeat the same answer`,
+              );
+            }
             const run = await load(info.checkpoint.runId);
             return answered(info, summarize(run!), true);
           }
@@ -496,7 +516,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
         if (info.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(info.checkpoint.deadline).toISOString()} and no longer takes answers`);
         const roles = info.checkpoint.assigneeRoles;
-        if (!(openAccess && typeof reviewerRef === "string") && !reviewer.roles.some((r) => roles.includes(r))) {
+        if (!resolved.open && !reviewer.roles.some((r) => roles.includes(r))) {
           throw new ConvergentError(
             "FORBIDDEN",
             `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
@@ -524,7 +544,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       }
       const info = (await store.getCheckpoint(checkpointId))!;
-      logger.info("checkpoint.answered", { runId: info.checkpoint.runId, checkpointId, reviewer: reviewer.id, answer: info.answer!.type });
+      logger.info("checkpoint.answered", { runId: info.checkpoint.runId, checkpointId, reviewer: info.reviewer!.id, answer: info.answer!.type });
       const run = answerOptions.continue === false ? summarize((await load(info.checkpoint.runId))!) : await drive(info.checkpoint.runId);
       return answered(info, run, false);
     },
@@ -570,7 +590,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     inspect: load,
 
-    inbox: (query) => store.listCheckpoints(query),
+    async inbox(query = {}) {
+      const { reviewer, ...storeQuery } = query;
+      if (reviewer === undefined) return store.listCheckpoints(storeQuery);
+      const { limit, ...unlimited } = storeQuery;
+      const all = await store.listCheckpoints(unlimited);
+      const policies = new Map<string, Policy>();
+      const mine: CheckpointInfo[] = [];
+      for (const info of all) {
+        let runPolicy = policies.get(info.checkpoint.runId);
+        if (runPolicy === undefined) {
+          const runState = await load(info.checkpoint.runId);
+          runPolicy = runState === undefined ? policy : policyOf(runState);
+          policies.set(info.checkpoint.runId, runPolicy);
+        }
+        const known = runPolicy.reviewers.length === 0 ? { roles: info.checkpoint.assigneeRoles } : runPolicy.reviewers.find((r) => r.id === reviewer);
+        if (known !== undefined && known.roles.some((r) => info.checkpoint.assigneeRoles.includes(r))) mine.push(info);
+        if (limit !== undefined && mine.length >= limit) break;
+      }
+      return mine;
+    },
   };
 }
 

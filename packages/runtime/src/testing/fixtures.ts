@@ -1,6 +1,6 @@
 // Small factories for realistic run events (a Task, a real router Decision, a Checkpoint), used by the
 // store conformance suite and by store tests.
-import { type Decision, type JsonValue, type Route, type Task, createRouter } from "@convergent/router";
+import { type Decision, type JsonValue, type Policy, type Route, type Task, createRouter, defaultPolicy } from "@convergent/router";
 import type { Answer, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "../checkpoint.js";
 import type { NewRunEvent, RunMode } from "../events.js";
 
@@ -106,8 +106,8 @@ export const events = {
   submitted(task: Task, mode: RunMode = "auto"): NewRunEvent {
     return { type: "run.submitted", data: { task, mode, acceptance: false } };
   },
-  routed(decision: Decision): NewRunEvent {
-    return { type: "run.routed", data: { decision } };
+  routed(decision: Decision, policy: Policy = defaultPolicy()): NewRunEvent {
+    return { type: "run.routed", data: { decision, policy } };
   },
   attemptStarted(attempt: number, idempotencyKey = `attempt-${attempt}`): NewRunEvent {
     return { type: "attempt.started", data: { attempt, idempotencyKey, reservedCost: 0.05 } };
