@@ -29,7 +29,7 @@ export function addAnswerCommand(program: Command, context: CliContext): Command
     .addOption(new Option("--file <file>", "read the answer (JSON) from a file"))
     .addOption(new Option("--store <url>", `where runs are kept (default ${defaultStoreUrl})`))
     .addOption(new Option("-p, --policy <file>", "policy whose reviewers and budgets apply"))
-    .option("--no-continue", "only record the answer; the run continues later (convergent run, resume)")
+    .option("--no-continue", "only record the answer; the run continues later with convergent resume")
     .option("--idempotency-key <key>", "a retry with the same key gets the first result instead of a conflict")
     .addOption(new Option("--output <format>", "json: one JSON object with ids and statuses").choices(["json", "text"]).default("text"))
     .addHelpText(
@@ -87,7 +87,7 @@ export async function runAnswer(checkpointId: string, options: AnswerCommandOpti
         run.status === "waiting"
           ? `now waits at ${run.openCheckpoints.map((c) => `${c.id} (${c.purpose})`).join(", ")}`
           : run.status === "running"
-            ? "will continue with `convergent run` or a worker"
+            ? "continues with `convergent resume`"
             : `${run.status}${run.reason === null ? "" : ` — ${run.reason}`}`;
       out.write(`${result.duplicate ? "Already answered (same idempotency key)" : "Answered"} ${result.checkpointId} as ${result.reviewer.id} (${result.answer.type}).\n`);
       out.write(`Run ${run.runId} (${run.taskId}) ${next}.\n`);

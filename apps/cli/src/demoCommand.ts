@@ -153,7 +153,7 @@ function nextSteps(
   lines.push("", `  See them:                    ${cmd(`convergent inbox${storeFlag}`)}`);
   if (escalated !== undefined) {
     lines.push(
-      `  Redirect the diverging run: ${cmd(`convergent answer ${escalated.checkpoint.id} --as ${reviewerFor(escalated.checkpoint, reviewers)} --policy ${policy}${storeFlag} --json '{"type":"direction","constraints":"Halve your corrections"}'`)}`,
+      `  Redirect the diverging run:  ${cmd(`convergent answer ${escalated.checkpoint.id} --as ${reviewerFor(escalated.checkpoint, reviewers)} --policy ${policy}${storeFlag} --json '{"type":"direction","constraints":"Halve your corrections"}'`)}`,
     );
   }
   if (review !== undefined) {

@@ -44,7 +44,8 @@ export function describeFsError(error: unknown): string {
  */
 export function errorLines(error: unknown): string[] {
   if (isConvergentError(error)) {
-    if (error.problems.length > 0) {
+    // Problems of a file or stream print as FILE:LINE: path: message; other errors carry their context in the message.
+    if (error.problems.length > 0 && error.source !== undefined) {
       const source = error.source ?? "input";
       const lines = error.problems.map((p) => formatProblem(p, source));
       const n = error.problems.length;
@@ -52,7 +53,7 @@ export function errorLines(error: unknown): string[] {
       lines.push(`convergent: ${source} is not a valid ${what} (${n} problem${n === 1 ? "" : "s"})`);
       return lines;
     }
-    return [`convergent: ${error.message}`];
+    return error.message.split("\n").map((line, i) => (i === 0 ? `convergent: ${line}` : `  ${line}`));
   }
   if (error instanceof CliError) return error.message.split("\n").map((line) => `convergent: ${line}`);
   return [`convergent: internal error: ${error instanceof Error ? error.message : String(error)}`];

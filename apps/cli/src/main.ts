@@ -8,6 +8,7 @@ import { addDemoCommand } from "./demoCommand.js";
 import { reportError } from "./errors.js";
 import { exitQuietlyOnEpipe } from "./output.js";
 import { addPolicyCommand } from "./policyCommand.js";
+import { addResumeCommand } from "./resumeCommand.js";
 import { addRouteCommand } from "./routeCommand.js";
 import { addRunCommand } from "./runCommand.js";
 import { addStoreCommands } from "./runsCommand.js";
@@ -60,6 +61,7 @@ Start with:
   addRunCommand(program, context);
   addStoreCommands(program, context);
   addAnswerCommand(program, context);
+  addResumeCommand(program, context);
   addBenchCommand(program, context);
   return program;
 }

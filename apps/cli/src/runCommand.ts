@@ -5,6 +5,7 @@ import type { RunSummary } from "@convergent/runtime";
 import type { CliContext } from "./context.js";
 import { exitCodes, printProblems } from "./errors.js";
 import { count } from "./format.js";
+import { listTable } from "./table.js";
 import { type Colors, colorsFor, createOutput } from "./output.js";
 import { createProgress } from "./progress.js";
 import { type RuntimeCommandOptions, openRuntime } from "./runtimeSetup.js";
@@ -61,13 +62,12 @@ export async function runRun(file: string, options: RunOptions): Promise<number>
       runs.push(run);
       bar.update(i + 1, { detail: task.id });
       if (options.json) out.write(`${JSON.stringify(runLine(run))}\n`);
-      else out.write(`${describeRun(run, colors)}\n`);
     }
   } finally {
     bar.stop();
     await setup.close();
   }
-  if (!options.json && runs.length > 0) out.write(`\n${closingLines(runs, options.store)}\n`);
+  if (!options.json && runs.length > 0) out.write(`${describeRuns(runs, colors)}\n\n${closingLines(runs, options.store)}\n`);
   await out.flush();
   if (summary.invalid > 0) {
     process.stderr.write(`convergent: ${summary.invalid} invalid task${summary.invalid === 1 ? "" : "s"} in ${input.name}; ${summary.tasks} run\n`);
@@ -96,23 +96,26 @@ export function runLine(run: RunSummary): Record<string, unknown> {
 const statusColor = (status: string, colors: Colors) =>
   status === "succeeded" ? colors.green(status) : status === "waiting" ? colors.yellow(status) : status === "running" ? status : colors.red(status);
 
-/** One line about a run: task, route, status, attempts, and what it waits for. */
-export function describeRun(run: RunSummary, colors: Colors): string {
-  const head = `${run.taskId.padEnd(10)} ${run.kind.padEnd(24)} ${(run.route ?? "—").padEnd(10)} ${statusColor(run.status, colors)}`;
-  const attempts = run.attempts === 0 ? "" : ` after ${run.attempts} attempt${run.attempts === 1 ? "" : "s"}`;
-  const waits = run.openCheckpoints.map((c) => `\n    waits at ${c.id} (${c.purpose}: ${c.kind}, for ${c.assigneeRoles.join(" or ")})`).join("");
-  const reason = run.reason === null ? "" : ` — ${run.reason}`;
-  return `${head}${attempts}${reason}${waits}`;
+/** What a run did or waits for, in a few words. */
+function runNote(run: RunSummary): string {
+  const waits = run.openCheckpoints.map((c) => `waits at ${c.id} (${c.purpose}, for ${c.assigneeRoles.join(" or ")})`).join("; ");
+  return waits !== "" ? waits : (run.reason ?? "");
+}
+
+/** Runs as a table: task, kind, route, status, attempts, and what each did or waits for. */
+export function describeRuns(runs: readonly RunSummary[], colors: Colors): string {
+  const rows = runs.map((run) => [run.taskId, run.kind, run.route ?? "—", statusColor(run.status, colors), run.attempts === 0 ? "—" : String(run.attempts), runNote(run)]);
+  return listTable({ head: ["TASK", "KIND", "ROUTE", "STATUS", "ATTEMPTS", "NOTE"], rows, align: ["left", "left", "left", "left", "right", "left"] }, colors);
 }
 
 function closingLines(runs: readonly RunSummary[], store: string | undefined): string {
   const by = (s: string) => runs.filter((r) => r.status === s).length;
   const waiting = runs.reduce((n, r) => n + r.openCheckpoints.length, 0);
   const storeFlag = store === undefined ? "" : ` --store ${store}`;
-  const lines = [`${count(runs.length)} runs: ${by("succeeded")} succeeded, ${by("waiting")} waiting, ${by("failed") + by("cancelled")} failed or cancelled.`];
+  const lines = [`${count(runs.length)} run${runs.length === 1 ? "" : "s"}: ${by("succeeded")} succeeded, ${by("waiting")} waiting, ${by("failed") + by("cancelled")} failed or cancelled.`];
   if (waiting > 0) {
-    lines.push(`${waiting} checkpoint${waiting === 1 ? " waits" : "s wait"} for a person: convergent inbox${storeFlag}`);
-    lines.push(`Answer one with: convergent answer <checkpoint> --as <you> --json '{"type":"approve"}'${storeFlag}`);
+    lines.push(`${waiting} checkpoint${waiting === 1 ? " waits" : "s wait"} for a person; see what each accepts with: convergent inbox${storeFlag}`);
+    lines.push(`Then answer: convergent answer <checkpoint> --as <you> --json '<answer>'${storeFlag}`);
   }
   return lines.join("\n");
 }

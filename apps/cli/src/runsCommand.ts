@@ -30,8 +30,8 @@ export function addStoreCommands(program: Command, context: CliContext): void {
     .command("inbox")
     .description("list open checkpoints, earliest deadline first")
     .addOption(new Option("--store <url>", `where runs are kept (default ${defaultStoreUrl})`))
-    .addOption(new Option("-p, --policy <file>", "policy whose reviewers --as names"))
-    .addOption(new Option("--as <reviewer>", "only checkpoints this reviewer's roles may answer"))
+    .addOption(new Option("-p, --policy <file>", "check that --as is one of this policy's reviewers"))
+    .addOption(new Option("--as <reviewer>", "only checkpoints this reviewer may answer (by the policy of each run)"))
     .option("--json", "one JSON object per checkpoint")
     .action(async (options: RuntimeCommandOptions & { as?: string; json?: boolean }) => {
       context.fail(await runInbox(options));
@@ -65,18 +65,14 @@ export async function runRuns(options: { store?: string; status?: RunStatus; lim
 export async function runInbox(options: RuntimeCommandOptions & { as?: string; json?: boolean }): Promise<number> {
   const setup = await openRuntime(options);
   try {
-    let roles: readonly string[] | undefined;
-    if (options.as !== undefined && setup.policy.reviewers.length > 0) {
-      const reviewer = setup.policy.reviewers.find((r) => r.id === options.as);
-      if (reviewer === undefined) {
-        throw new CliError(`--as ${options.as}: not a reviewer of policy ${setup.policy.id} (${setup.policy.reviewers.map((r) => r.id).join(", ")})`);
-      }
-      roles = reviewer.roles;
+    if (options.as !== undefined && options.policy !== undefined && setup.policy.reviewers.length > 0 && !setup.policy.reviewers.some((r) => r.id === options.as)) {
+      throw new CliError(`--as ${options.as}: not a reviewer of policy ${setup.policy.id} (${setup.policy.reviewers.map((r) => r.id).join(", ")})`);
     }
     // Deadlines pass by the store's clock: expire what is due first, so the inbox shows what is really open
     // (an escalated checkpoint appears under its new roles).
     await setup.runtime.expireDue();
-    const open = await setup.runtime.inbox(roles === undefined ? {} : { roles });
+    // With --as, each checkpoint is checked against the policy its run was routed under.
+    const open = await setup.runtime.inbox(options.as === undefined ? {} : { reviewer: options.as });
     const out = createOutput(process.stdout);
     if (options.json) {
       for (const c of open) out.write(`${JSON.stringify({ ...c, accepts: answerTypesFor(c.checkpoint) })}\n`);

@@ -18,9 +18,19 @@ describe("convergent schema", () => {
   });
 
   it("rejects an unknown document name as a usage error (exit 2)", () => {
-    const run = cli(["schema", "checkpoint"]);
+    const run = cli(["schema", "ticket"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("Allowed choices are task, decision, policy.");
+    expect(run.stderr).toContain("Allowed choices are task, decision, policy, checkpoint.");
+  });
+
+  it("prints the checkpoint's JSON Schema with the answers it takes", () => {
+    const run = cli(["schema", "checkpoint"]);
+    expect(run.code).toBe(0);
+    const schema = JSON.parse(run.stdout);
+    expect(schema.title).toBe("Convergent checkpoint");
+    expect(schema.properties.purpose.enum).toEqual(["review", "task", "direction", "escalation", "acceptance"]);
+    const types = schema.$defs.answer.oneOf.map((o: { properties: { type: { const: string } } }) => o.properties.type.const);
+    expect(types).toEqual(["approve", "reject", "edit", "respond", "answer", "choose", "direction"]);
   });
 });

@@ -132,3 +132,15 @@ export function answerJsonSchema(checkpoint: Pick<Checkpoint, "kind" | "options"
   const base = z.toJSONSchema(answerSchemaFor(checkpoint), { unrepresentable: "any" }) as Record<string, unknown>;
   return { ...base, title: `Answer to a ${checkpoint.kind} checkpoint` };
 }
+
+/**
+ * The JSON Schema of a checkpoint document, with the answers checkpoints take under `$defs.answer`
+ * (`convergent schema checkpoint`).
+ */
+export function checkpointJsonSchema(): Record<string, unknown> {
+  const checkpoint = z.toJSONSchema(checkpointSchema, { unrepresentable: "any" }) as Record<string, unknown>;
+  const answer = z.toJSONSchema(answerSchema, { unrepresentable: "any" }) as Record<string, unknown>;
+  const { $schema: _ignored, ...answerBody } = answer;
+  const defs = (checkpoint["$defs"] as Record<string, unknown> | undefined) ?? {};
+  return { ...checkpoint, title: "Convergent checkpoint", $defs: { ...defs, answer: { ...answerBody, title: "Convergent answer" } } };
+}

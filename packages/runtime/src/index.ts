@@ -9,6 +9,7 @@ export {
   answerSchemaFor,
   answerTypesFor,
   answerJsonSchema,
+  checkpointJsonSchema,
   checkpointSchema,
   onTimeoutSchema,
 } from "./checkpoint.js";
