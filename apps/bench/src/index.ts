@@ -1,4 +1,5 @@
-// @convergent/bench: Convergent's benchmarks; `convergent bench router` runs runRouterBench and prints its report.
+// @convergent/bench: Convergent's benchmarks; `convergent bench router` runs runRouterBench, `convergent bench runtime`
+// runs runRuntimeBench, and `convergent bench` runs both.
 
 export { runRouterBench, routerBenchDefaults, routerBenchTargets } from "./routerBench.js";
 export type {
@@ -9,6 +10,31 @@ export type {
   RouterBenchWorkload,
   SimulateBenchReport,
 } from "./types.js";
+
+export { runRuntimeBench, runtimeBenchDefaults, runtimeBenchTargets } from "./runtimeBench.js";
+export type {
+  AttemptOverheadFigure,
+  InboxQueryFigure,
+  RoundTripFigure,
+  RuntimeBenchOptions,
+  RuntimeBenchReport,
+  RuntimeBenchTargets,
+} from "./types.js";
+export {
+  attemptsNeeded,
+  convergentKind,
+  convergentTask,
+  humanAnswerValue,
+  humanKindAt,
+  humanKinds,
+  humanTask,
+  passTolerance,
+  runtimeBenchPolicy,
+  timedDoubles,
+} from "./runtimeBenchWorkload.js";
+export type { TimedDoubles } from "./runtimeBenchWorkload.js";
+export { createLangGraphPeer, installedVersion, langGraphName } from "./langGraphPeer.js";
+export type { LangGraphPeer } from "./langGraphPeer.js";
 
 export { generateTask, generateTasks, taskFamilies, taskKinds } from "./taskGenerator.js";
 export type { GenerateTasksOptions } from "./taskGenerator.js";

@@ -1,4 +1,4 @@
-// The shapes of the benchmark reports `convergent bench router` prints (`--json` prints RouterBenchReport).
+// The shapes of the benchmark reports `convergent bench` prints (`--json` prints RouterBenchReport, RuntimeBenchReport or both).
 
 /** Progress of a benchmark phase, for a progress bar. */
 export type BenchProgress = (phase: string, done: number, total: number) => void;
@@ -98,4 +98,142 @@ export interface RouterBenchReport {
   readonly met?: { readonly [K in keyof RouterBenchTargets]?: boolean };
   /** What was measured and how, in sentences (what decide() does that the peer does not, for instance). */
   readonly notes?: readonly string[];
+}
+
+/** Options of `runRuntimeBench`. */
+export interface RuntimeBenchOptions {
+  /** Round trips per timed pass on the memory stores (2,000 by default). */
+  readonly roundTrips?: number;
+  /** Round trips per timed pass on the SQLite stores (1,000 by default). */
+  readonly sqliteRoundTrips?: number;
+  /** Timed passes of every measurement; figures are their median (3 by default). */
+  readonly passes?: number;
+  /** Autonomous runs per timed pass on the memory store (1,000 by default; each takes 8–12 attempts). */
+  readonly attemptRuns?: number;
+  /** Autonomous runs per timed pass on the SQLite store (300 by default). */
+  readonly sqliteAttemptRuns?: number;
+  /** Open checkpoints put in the SQLite store before the inbox queries (100,000 by default). */
+  readonly inboxCheckpoints?: number;
+  /**
+   * How the inbox is filled: `journal` (the default) submits one real task per human kind through the runtime, then
+   * appends each further run's journal (those events with fresh ids and times) in one `store.append` per run;
+   * `runtime` submits every task through `runtime.submit()` (about 4× slower).
+   */
+  readonly inboxFill?: "journal" | "runtime";
+  /** Inbox queries timed per query shape (200 by default). */
+  readonly inboxQueries?: number;
+  /** Directory for the temporary SQLite files (a new one under the OS temp directory by default; removed afterwards). */
+  readonly dir?: string;
+  /** Called as phases progress. */
+  readonly onProgress?: BenchProgress;
+}
+
+/** Checkpoint round trips on one system and one kind of store. */
+export interface RoundTripFigure {
+  /** Round trips per second: the median of the timed passes. */
+  readonly perSec: number;
+  /** Round trips per second of every timed pass. */
+  readonly passPerSec: readonly number[];
+  /** Round trips in each timed pass. */
+  readonly roundTrips: number;
+  /** Round trips that reached their end with the answer as output, warm-up included, as each call returned it. */
+  readonly completed: number;
+  /**
+   * Read back from the store afterwards: completed runs (Convergent: runs with status `succeeded`; LangGraph:
+   * threads whose checkpoints hold the completed state) — warm-up included.
+   */
+  readonly completedInStore: number;
+  /** Untimed round trips before the timed passes (one pass's worth). */
+  readonly warmup: number;
+  /** Round trips per second during the warm-up: the cold speed, for comparison. */
+  readonly warmupPerSec: number;
+}
+
+/** Runtime overhead per autonomous attempt on one store, excluding the time inside the agent and the sandbox. */
+export interface AttemptOverheadFigure {
+  /** Milliseconds per attempt: the median of the timed passes. */
+  readonly ms: number;
+  readonly passMs: readonly number[];
+  /** Runs per pass, and attempts over all timed passes. */
+  readonly runs: number;
+  readonly attempts: number;
+  /** Runs of the timed passes that succeeded (all of them, expected). */
+  readonly succeeded: number;
+  /** Share of the wall time spent inside the agent and sandbox calls (what was subtracted). */
+  readonly insideShare: number;
+}
+
+/** Latency of one inbox query shape over the timed queries, in milliseconds. */
+export interface InboxQueryFigure {
+  /** The `store.listCheckpoints` query. */
+  readonly query: string;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  /** Checkpoints the query returned (its limit, expected). */
+  readonly rows: number;
+}
+
+/** The issue's targets for the runtime benchmark. */
+export interface RuntimeBenchTargets {
+  /** Round trips per second as a multiple of LangGraph's, on the same kind of store. */
+  readonly ratio: number;
+  /** Runtime overhead per autonomous attempt, ms. */
+  readonly attemptOverheadMs: number;
+  /** p95 of the inbox query over the open checkpoints, ms. */
+  readonly inboxP95Ms: number;
+}
+
+/** Result of the runtime benchmark (`convergent bench runtime --json` prints it). */
+export interface RuntimeBenchReport {
+  readonly roundTrips: {
+    readonly memory: RoundTripFigure;
+    readonly sqlite: RoundTripFigure;
+    /** The same round trip in LangGraph: a StateGraph with interrupt(), resumed with a Command. */
+    readonly peer: {
+      readonly name: string;
+      readonly version: string;
+      /** Version of @langchain/langgraph-checkpoint-sqlite (SqliteSaver). */
+      readonly sqliteSaverVersion: string;
+      readonly setup: string;
+      readonly memory: RoundTripFigure;
+      readonly sqlite: RoundTripFigure;
+    };
+    /** Ours / LangGraph's round trips per second on the same kind of store. */
+    readonly ratios: { readonly memory: number; readonly sqlite: number };
+  };
+  readonly attemptOverhead: {
+    readonly memoryMs: number;
+    readonly sqliteMs: number;
+    readonly memory: AttemptOverheadFigure;
+    readonly sqlite: AttemptOverheadFigure;
+  };
+  readonly inbox: {
+    /** Open checkpoints in the store when the queries ran (counted from the store). */
+    readonly checkpoints: number;
+    /** The worse of the two documented shapes (all open checkpoints; filtered by a role), for the target. */
+    readonly p50Ms: number;
+    readonly p95Ms: number;
+    /** The SQLite file with its WAL, MB. */
+    readonly fileMb: number;
+    /** Resident memory of this process after the queries, MB (and before the store was filled). */
+    readonly rssMb: number;
+    readonly rssBeforeMb: number;
+    /** How the checkpoints were created, and how fast. */
+    readonly created: { readonly method: string; readonly seconds: number; readonly perSec: number };
+    /** Every query shape timed: all open, a common role (30% of checkpoints), a rare role (1%). */
+    readonly queries: { readonly all: InboxQueryFigure; readonly role: InboxQueryFigure; readonly rareRole: InboxQueryFigure };
+  };
+  readonly node: string;
+  readonly targets: RuntimeBenchTargets;
+  /** Which targets were met. */
+  readonly met: {
+    readonly ratioMemory: boolean;
+    readonly ratioSqlite: boolean;
+    readonly attemptOverheadMemory: boolean;
+    readonly attemptOverheadSqlite: boolean;
+    readonly inboxP95: boolean;
+  };
+  /** What was measured and how, in sentences. */
+  readonly notes: readonly string[];
 }
