@@ -394,37 +394,62 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await init();
     let state = await load(runId);
     if (state === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
-    if (state.next.step === "wait" || state.next.step === "done") return summarize(state);
-    if (!(await store.acquireLease(runId, owner, leaseMs))) return summarize(state);
-    // Keep the lease while driving: an agent call may outlast it. If renewal fails (another process took
-    // the run over after a stall), stop before the next step rather than work beside it.
+    // Bookkeeping steps (route, open a checkpoint, escalate, complete) are written together in one append;
+    // an agent's or sandbox's result is written as soon as it returns. The lease on the run is taken only
+    // before an agent or sandbox is called: it keeps two processes from doing the same work, while the
+    // expected sequence number alone keeps bookkeeping from forking the journal.
+    let leased = false;
     let leaseLost = false;
-    const renewal = setInterval(() => {
-      store.acquireLease(runId, owner, leaseMs).then(
-        (held) => {
-          if (!held) leaseLost = true;
-        },
-        () => {
-          leaseLost = true;
-        },
-      );
-    }, Math.max(10, Math.floor(leaseMs / 3)));
-    renewal.unref?.();
+    let renewal: ReturnType<typeof setInterval> | undefined;
+    const holdLease = async (): Promise<boolean> => {
+      if (leased) return !leaseLost && (await store.acquireLease(runId, owner, leaseMs));
+      if (!(await store.acquireLease(runId, owner, leaseMs))) return false;
+      leased = true;
+      // Keep the lease while driving: an agent call may outlast it. If renewal fails (another process took
+      // the run over after a stall), stop before the next call rather than work beside it.
+      renewal = setInterval(() => {
+        store.acquireLease(runId, owner, leaseMs).then(
+          (held) => {
+            if (!held) leaseLost = true;
+          },
+          () => {
+            leaseLost = true;
+          },
+        );
+      }, Math.max(10, Math.floor(leaseMs / 3)));
+      renewal.unref?.();
+      return true;
+    };
     try {
-      for (;;) {
-        const step = state.next;
-        if (step.step === "wait" || step.step === "done") break;
-        if (leaseLost || !(await store.acquireLease(runId, owner, leaseMs))) {
-          logger.warn("run.lease-lost", { runId, taskId: state.task.id, owner });
-          break;
+      driving: for (;;) {
+        const batch: NewRunEvent[] = [];
+        let scratch: RunState | undefined;
+        for (;;) {
+          const current = scratch ?? state;
+          const step = current.next;
+          if (step.step === "wait" || step.step === "done") break;
+          const callsOut = step.step === "call-agent" || step.step === "verify";
+          if (callsOut) {
+            if (batch.length > 0) break;
+            if (!(await holdLease())) {
+              logger.info("run.driven-elsewhere", { runId, taskId: state.task.id, owner });
+              break driving;
+            }
+          }
+          const events = await perform(current, step);
+          batch.push(...events);
+          if (callsOut) break;
+          // Work out the next step on a copy; the journal gets the events only when the batch is written.
+          scratch ??= forkState(state);
+          for (const e of events) applyEvent(scratch, { ...e, runId, seq: scratch.seq + 1, at: scratch.roundStartedAt } as RunEvent, monitor);
         }
-        const events = await perform(state, step);
+        if (batch.length === 0) break;
         let appended: readonly RunEvent[];
         try {
-          appended = await store.append(runId, state.seq, events);
+          appended = await store.append(runId, state.seq, batch);
         } catch (error) {
           if (error instanceof ConvergentError && error.code === "CONFLICT") {
-            // Someone else appended (an answer, a timeout): fold again and carry on from there.
+            // Someone else appended (an answer, a timeout, another driver): fold again and carry on from there.
             state = (await load(runId))!;
             continue;
           }
@@ -439,8 +464,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
       }
     } finally {
-      clearInterval(renewal);
-      await store.releaseLease(runId, owner);
+      if (renewal !== undefined) clearInterval(renewal);
+      if (leased) await store.releaseLease(runId, owner);
     }
     return summarize(state);
   };
@@ -610,6 +635,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       return mine;
     },
+  };
+}
+
+/** A copy of a run's state that applyEvent can change without touching the original (it replaces, never edits, what it holds). */
+function forkState(state: RunState): RunState {
+  return {
+    ...state,
+    attempts: [...state.attempts],
+    feedback: [...state.feedback],
+    checkpoints: new Map(state.checkpoints),
+    spent: { ...state.spent },
   };
 }
 
