@@ -19,8 +19,8 @@ export function addResumeCommand(program: Command, context: CliContext): Command
       "after",
       `
 A run continues from its last recorded step: nothing recorded runs again; a step that started but was
-not recorded (a crash) runs again with the same idempotency key. A run another process is driving is
-left to it.`,
+not recorded (a crash) runs again with the same idempotency key. No agent or sandbox is called while
+another process holds the run's lease.`,
     )
     .action(async (options: RuntimeCommandOptions & { json?: boolean }) => {
       context.fail(await runResume(options));
