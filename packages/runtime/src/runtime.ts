@@ -394,8 +394,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await init();
     let state = await load(runId);
     if (state === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
-    // Bookkeeping steps (route, open a checkpoint, escalate, complete) are written together in one append;
-    // an agent's or sandbox's result is written as soon as it returns. The lease on the run is taken only
+    // Steps are written in batches: everything up to the next agent or sandbox call goes in one append (an
+    // attempt's verdict with the next attempt's reservation; routing with the checkpoint it opens). The lease on the run is taken only
     // before an agent or sandbox is called: it keeps two processes from doing the same work, while the
     // expected sequence number alone keeps bookkeeping from forking the journal.
     let leased = false;
@@ -438,8 +438,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           }
           const events = await perform(current, step);
           batch.push(...events);
-          if (callsOut) break;
-          // Work out the next step on a copy; the journal gets the events only when the batch is written.
+          // Work out the next step on a copy; the journal gets the events only when the batch is written (before
+          // the next agent or sandbox call at the latest, so a result is durable before anything else is called).
           scratch ??= forkState(state);
           for (const e of events) applyEvent(scratch, { ...e, runId, seq: scratch.seq + 1, at: scratch.roundStartedAt } as RunEvent, monitor);
         }
