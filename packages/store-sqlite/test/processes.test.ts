@@ -1,14 +1,13 @@
 // The SQLite store across real processes on one file: racing reviewers (exactly one answer lands) and a
 // process killed with SIGKILL in the middle of appending (the file stays consistent and another process
 // carries on). The children import the built package (dist), as another program on the machine would.
+import { type Child, startChild } from "./childProcess.js";
 import { project } from "@convergent/runtime";
 import type { CheckpointInfo, RunEvent, Store } from "@convergent/runtime";
 import Database from "better-sqlite3";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqliteStore, schemaVersion } from "../src/index.js";
@@ -24,47 +23,7 @@ beforeAll(() => {
   }
 });
 
-/** A child process and its stdout, line by line. */
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  /** Resolves with the first stdout line that `match` accepts. */
-  line(match: (line: string) => boolean): Promise<string>;
-  /** Resolves with the exit code (or the signal's name). */
-  readonly exited: Promise<number | string>;
-  stderr(): string;
-}
-
-function start(script: string, args: readonly string[]): Child {
-  const child = spawn(process.execPath, [join(children, script), ...args], { stdio: ["pipe", "pipe", "pipe"] });
-  const waiting: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
-  const seen: string[] = [];
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    seen.push(line);
-    for (const w of [...waiting]) {
-      if (w.match(line)) {
-        waiting.splice(waiting.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)));
-  return {
-    process: child,
-    exited,
-    stderr: () => stderr,
-    line: (match) =>
-      new Promise<string>((resolve, reject) => {
-        const found = seen.find(match);
-        if (found !== undefined) return resolve(found);
-        waiting.push({ match, resolve });
-        void exited.then((code) => reject(new Error(`child ${script} exited (${code}) before the expected line; stderr:\n${stderr}`)));
-      }),
-  };
-}
+const start = (script: string, args: readonly string[]): Child => startChild(join(children, script), args);
 
 /** Checks a run's journal and indexes against a fresh projection of the journal; returns the journal. */
 async function expectConsistent(store: Store, path: string, runId: string): Promise<readonly RunEvent[]> {

@@ -3,13 +3,12 @@
 // agent's and sandbox's call logs and the outcomes show that no recorded step ran again, that the one
 // step in flight at the kill ran again with the same idempotency key, and that nothing was lost.
 // The children (children/runner.mjs) import the built packages (dist), as another program would.
+import { type Child, startChild } from "./childProcess.js";
 import type { RunEvent, RunEventData, RunEventType } from "@convergent/runtime";
 import Database from "better-sqlite3";
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../src/index.js";
@@ -31,48 +30,7 @@ const leaseMs = 1000;
 const guesses = [500, 750, 875, 938, 969, 985, 993, 997, 999, 1000];
 const allAttempts = guesses.map((_, i) => i + 1);
 
-/** A child process and its stdout, line by line. */
-interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  /** Every stdout line so far. */
-  readonly seen: readonly string[];
-  /** Resolves with the first stdout line that `match` accepts. */
-  line(match: (line: string) => boolean): Promise<string>;
-  /** Resolves with the exit code (or the signal's name). */
-  readonly exited: Promise<number | string>;
-}
-
-function start(args: readonly string[]): Child {
-  const child = spawn(process.execPath, [runner, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-  const waiting: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
-  const seen: string[] = [];
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    seen.push(line);
-    for (const w of [...waiting]) {
-      if (w.match(line)) {
-        waiting.splice(waiting.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)));
-  return {
-    process: child,
-    seen,
-    exited,
-    line: (match) =>
-      new Promise<string>((resolve, reject) => {
-        const found = seen.find(match);
-        if (found !== undefined) return resolve(found);
-        waiting.push({ match, resolve });
-        void exited.then((code) => reject(new Error(`runner ${args[1]} exited (${code}) before the expected line; stdout:\n${seen.join("\n")}\nstderr:\n${stderr}`)));
-      }),
-  };
-}
+const start = (args: readonly string[]): Child => startChild(runner, args);
 
 /** One line of the agent/sandbox call log: written when the call begins, before any work. */
 interface Call {
