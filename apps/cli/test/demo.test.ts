@@ -1,6 +1,7 @@
 // `convergent demo` and the samples it ships, run as the built binary from another directory: the demo runs
 // real tasks through the runtime into a SQLite store that later processes (inbox, answer, runs) read.
 import { existsSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cli, jsonLines, samplePath, workspace } from "./helpers.js";
 
@@ -59,15 +60,20 @@ describe("convergent demo", () => {
     expect(bid.checkpoint.purpose).toBe("escalation");
     expect(review.checkpoint.purpose).toBe("review");
 
-    // The hints name this store and the sample policy, and answer as a reviewer who holds the role.
-    const policy = samplePath("policy.yaml");
+    // The hints name this store and the sample policy, and answer as a reviewer who holds the role. Paths are
+    // shown relative to the working directory when that is shorter (as the CLI's displayPath does).
+    const shown = (path: string) => {
+      const rel = relative(ws.dir, path);
+      return rel !== "" && rel.length < path.length ? rel : path;
+    };
+    const policy = shown(samplePath("policy.yaml"));
     expect(out).toContain(`convergent inbox --store ${storeUrl}\n`);
     expect(out).toContain(
       `convergent answer ${bid.checkpoint.id} --as ada --policy ${policy} --store ${storeUrl} --json '{"type":"direction","constraints":"Halve your corrections"}'\n`,
     );
     expect(out).toContain(`convergent answer ${review.checkpoint.id} --as ada --policy ${policy} --store ${storeUrl} --json '{"type":"approve"}'\n`);
     expect(out).toContain(`convergent runs --store ${storeUrl}\n`);
-    expect(out).toContain(`convergent route --policy ${policy} ${samplePath("demo-tasks.jsonl")}`);
+    expect(out).toContain(`convergent route --policy ${policy} ${shown(samplePath("demo-tasks.jsonl"))}`);
 
     // The escalation hint works as printed: the redirected run converges.
     const answer = cli(
