@@ -63,7 +63,7 @@ describe("convergent demo", () => {
     // The hints name this store and the sample policy, and answer as a reviewer who holds the role. Paths are
     // shown relative to the working directory when that is shorter (as the CLI's displayPath does).
     const shown = (path: string) => {
-      const rel = relative(ws.dir, path);
+      const rel = relative(ws!.dir, path);
       return rel !== "" && rel.length < path.length ? rel : path;
     };
     const policy = shown(samplePath("policy.yaml"));
