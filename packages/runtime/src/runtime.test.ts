@@ -244,6 +244,18 @@ describe("answers", () => {
     expect((await runtime.inbox({ reviewer: "ada", limit: 1 })).length).toBe(1);
   });
 
+  it("decides on the journal, not on a stale index read: an answer that lands in between wins", async () => {
+    const { runtime, store, cp, run, router } = await waitingRun();
+    const stale = (await store.getCheckpoint(cp.id))!;
+    await runtime.answer(cp.id, { type: "answer", value: "first" }, "ada");
+    // Another process read the index before that answer landed.
+    const lagging: typeof store = { ...store, getCheckpoint: async () => stale };
+    const late = createRuntime({ router, store: lagging });
+    await expect(late.answer(cp.id, { type: "answer", value: "second" }, "lin")).rejects.toThrow(/already answered by ada/);
+    const journal = await store.readRun(run.runId);
+    expect(journal.filter((e) => e.type === "checkpoint.answered")).toHaveLength(1);
+  });
+
   it("accepts exactly one of many concurrent answers", async () => {
     const { runtime, store, cp, run } = await waitingRun();
     const results = await Promise.allSettled(

@@ -20,7 +20,7 @@ import type { NewRunEvent, RunEvent, RunMode, RunStatus } from "./events.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { MonitorOptions } from "./monitor.js";
 import type { CheckpointInfo } from "./projection.js";
-import { type NextStep, type RunState, applyEvent, foldRun } from "./runState.js";
+import { type CheckpointState, type NextStep, type RunState, applyEvent, foldRun } from "./runState.js";
 import { type Sandbox, checkVerdict } from "./sandbox.js";
 import type { CheckpointQuery, Store } from "./store.js";
 
@@ -485,12 +485,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return { reviewer: { id: known.id, roles: [...known.roles] }, open: false };
   };
 
-  const answered = (info: CheckpointInfo, run: RunSummary, duplicate: boolean): AnswerResult => ({
-    checkpointId: info.checkpoint.id,
-    runId: info.checkpoint.runId,
-    answer: info.answer!,
-    reviewer: info.reviewer!,
-    answeredAt: info.answeredAt!,
+  const answered = (cp: CheckpointState, run: RunSummary, duplicate: boolean): AnswerResult => ({
+    checkpointId: cp.checkpoint.id,
+    runId: cp.checkpoint.runId,
+    answer: cp.answer!,
+    reviewer: cp.reviewer!,
+    answeredAt: cp.at!,
     duplicate,
     run,
   });
@@ -514,64 +514,65 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     async answer(checkpointId, rawAnswer, reviewerRef, answerOptions = {}) {
       await init();
       const key = answerOptions.idempotencyKey ?? null;
+      const found = await store.getCheckpoint(checkpointId);
+      if (found === undefined) throw new ConvergentError("NOT_FOUND", `checkpoint ${checkpointId}: no such checkpoint`);
+      const runId = found.checkpoint.runId;
       let resolved: { reviewer: Reviewer; open: boolean } | undefined;
       for (let tries = 0; ; tries++) {
-        const info = await store.getCheckpoint(checkpointId);
-        if (info === undefined) throw new ConvergentError("NOT_FOUND", `checkpoint ${checkpointId}: no such checkpoint`);
-        if (resolved === undefined) {
-          const runState = await load(info.checkpoint.runId);
-          resolved = resolveReviewer(reviewerRef, runState === undefined ? policy : policyOf(runState));
-        }
+        // Decide on the journal itself: the checkpoint's state and the sequence number come from the same read,
+        // so the append below lands only if nothing (another answer, a timeout) came in between.
+        const runState = (await load(runId))!;
+        const cp = runState.checkpoints.get(checkpointId);
+        if (cp === undefined) throw new ConvergentError("NOT_FOUND", `checkpoint ${checkpointId}: not in run ${runId}'s journal`);
+        resolved ??= resolveReviewer(reviewerRef, policyOf(runState));
         const reviewer = resolved.reviewer;
-        if (info.status === "answered") {
-          if (key !== null && info.idempotencyKey === key) {
-            if (info.reviewer!.id !== reviewer.id || canonicalJson(info.answer) !== canonicalJson(answerSchemaFor(info.checkpoint).safeParse(rawAnswer).data ?? rawAnswer)) {
+        if (cp.status === "answered") {
+          if (key !== null && cp.idempotencyKey === key) {
+            if (cp.reviewer!.id !== reviewer.id || canonicalJson(cp.answer) !== canonicalJson(answerSchemaFor(cp.checkpoint).safeParse(rawAnswer).data ?? rawAnswer)) {
               throw new ConvergentError(
                 "CONFLICT",
-                `idempotency key ${key} was used for ${info.reviewer!.id}'s answer (${info.answer!.type}) to ${checkpointId}; a retry must repeat the same answer`,
+                `idempotency key ${key} was used for ${cp.reviewer!.id}'s answer (${cp.answer!.type}) to ${checkpointId}; a retry must repeat the same answer`,
               );
             }
-            const run = await load(info.checkpoint.runId);
-            return answered(info, summarize(run!), true);
+            return answered(cp, summarize(runState), true);
           }
           throw new ConvergentError(
             "CONFLICT",
-            `checkpoint ${checkpointId} was already answered by ${info.reviewer!.id} at ${new Date(info.answeredAt!).toISOString()} (${info.answer!.type}); the first answer stands`,
+            `checkpoint ${checkpointId} was already answered by ${cp.reviewer!.id} at ${new Date(cp.at!).toISOString()} (${cp.answer!.type}); the first answer stands`,
           );
         }
-        if (info.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(info.checkpoint.deadline).toISOString()} and no longer takes answers`);
-        const roles = info.checkpoint.assigneeRoles;
+        if (cp.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(cp.checkpoint.deadline).toISOString()} and no longer takes answers`);
+        const roles = cp.checkpoint.assigneeRoles;
         if (!resolved.open && !reviewer.roles.some((r) => roles.includes(r))) {
           throw new ConvergentError(
             "FORBIDDEN",
             `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
           );
         }
-        const parsed = answerSchemaFor(info.checkpoint).safeParse(rawAnswer, { reportInput: true });
+        const parsed = answerSchemaFor(cp.checkpoint).safeParse(rawAnswer, { reportInput: true });
         if (!parsed.success) {
           const problems = problemsFromZod(parsed.error.issues);
           throw new ConvergentError(
             "INVALID_ANSWER",
-            `invalid answer to ${checkpointId} (a ${info.checkpoint.kind} checkpoint; the checkpoint stays open):\n${problems.map((p) => `${p.path === "" ? "answer" : p.path}: ${p.message}`).join("\n")}`,
+            `invalid answer to ${checkpointId} (a ${cp.checkpoint.kind} checkpoint; the checkpoint stays open):\n${problems.map((p) => `${p.path === "" ? "answer" : p.path}: ${p.message}`).join("\n")}`,
             { problems },
           );
         }
-        const run = await store.getRun(info.checkpoint.runId);
         try {
-          await store.append(info.checkpoint.runId, run!.seq, [
+          const [event] = await store.append(runId, runState.seq, [
             { type: "checkpoint.answered", data: { checkpointId, answer: parsed.data, reviewer, idempotencyKey: key } },
           ]);
-          break;
+          applyEvent(runState, event!, monitor);
+          logger.info("checkpoint.answered", { runId, checkpointId, reviewer: reviewer.id, answer: parsed.data.type });
+          const accepted = runState.checkpoints.get(checkpointId)!;
+          const run = answerOptions.continue === false ? summarize(runState) : await drive(runId);
+          return answered(accepted, run, false);
         } catch (error) {
           // Another event landed first (another answer, a timeout, the driver): read again and decide again.
           if (error instanceof ConvergentError && error.code === "CONFLICT" && tries < 20) continue;
           throw error;
         }
       }
-      const info = (await store.getCheckpoint(checkpointId))!;
-      logger.info("checkpoint.answered", { runId: info.checkpoint.runId, checkpointId, reviewer: info.reviewer!.id, answer: info.answer!.type });
-      const run = answerOptions.continue === false ? summarize((await load(info.checkpoint.runId))!) : await drive(info.checkpoint.runId);
-      return answered(info, run, false);
     },
 
     drive,
@@ -582,15 +583,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const due = await store.listCheckpoints({ status: "open", dueBefore: now });
       let expired = 0;
       for (const info of due) {
+        const runId = info.checkpoint.runId;
         for (let tries = 0; tries < 5; tries++) {
-          const current = await store.getCheckpoint(info.checkpoint.id);
-          if (current?.status !== "open") break;
-          const run = await store.getRun(info.checkpoint.runId);
+          const runState = await load(runId);
+          if (runState?.checkpoints.get(info.checkpoint.id)?.status !== "open") break;
           try {
-            await store.append(info.checkpoint.runId, run!.seq, [{ type: "checkpoint.expired", data: { checkpointId: info.checkpoint.id, onTimeout: info.checkpoint.onTimeout } }]);
+            await store.append(runId, runState.seq, [{ type: "checkpoint.expired", data: { checkpointId: info.checkpoint.id, onTimeout: info.checkpoint.onTimeout } }]);
             expired++;
-            logger.warn("checkpoint.expired", { runId: info.checkpoint.runId, checkpointId: info.checkpoint.id, action: info.checkpoint.onTimeout.action });
-            await drive(info.checkpoint.runId);
+            logger.warn("checkpoint.expired", { runId, checkpointId: info.checkpoint.id, action: info.checkpoint.onTimeout.action });
+            await drive(runId);
             break;
           } catch (error) {
             if (!(error instanceof ConvergentError && error.code === "CONFLICT")) throw error;
