@@ -202,6 +202,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     const fields: Record<string, unknown> = { runId: state.runId, taskId: state.task.id, kind: state.task.kind, seq: event.seq };
     if (state.decision !== null) fields["route"] = state.decision.route;
     switch (event.type) {
+      case "run.routed":
+        fields["score"] = event.data.decision.convergence.score;
+        fields["reasons"] = event.data.decision.reasons;
+        fields["rules"] = event.data.decision.rules;
+        fields["policy"] = event.data.decision.policy;
+        break;
       case "checkpoint.opened":
         fields["checkpointId"] = event.data.checkpoint.id;
         fields["purpose"] = event.data.checkpoint.purpose;
@@ -226,9 +232,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         break;
       case "run.escalated":
         fields["reason"] = event.data.reason;
+        fields["detail"] = event.data.detail;
         break;
       case "run.completed":
         fields["status"] = event.data.status;
+        fields["reason"] = event.data.reason;
         break;
       default:
         break;
