@@ -429,5 +429,12 @@ describe("routing with registered sandboxes", () => {
     const run = await runtime.submit(guessTask());
     const completed = logger.records.find((r) => r.event === "run.completed")!;
     expect(completed.fields).toMatchObject({ runId: run.runId, taskId: "g-1", kind: "math.guess", route: "autonomous", status: "succeeded" });
+    const routed = logger.records.find((r) => r.event === "run.routed")!;
+    expect(routed.fields).toMatchObject({ runId: run.runId, route: "autonomous", policy: { id: "test", version: 1 } });
+    expect((routed.fields["reasons"] as string[])[0]).toMatch(/^Autonomous: expected cost/);
+    const human = await runtime.submit({ id: "h-9", kind: "legal.review", title: "Review", stakes: { cost: 5000, reversible: false } });
+    await runtime.answer(human.openCheckpoints[0]!.id, { type: "answer", value: "ok" }, "ada");
+    const answered = logger.records.find((r) => r.event === "checkpoint.answered")!;
+    expect(answered.fields).toMatchObject({ runId: human.runId, taskId: "h-9", route: "human", checkpointId: human.openCheckpoints[0]!.id, reviewer: "ada", answer: "answer" });
   });
 });

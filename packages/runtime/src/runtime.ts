@@ -219,6 +219,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         break;
       case "checkpoint.expired":
         fields["checkpointId"] = event.data.checkpointId;
+        fields["action"] = event.data.onTimeout.action;
         break;
       case "attempt.started":
       case "attempt.recorded":
@@ -241,7 +242,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       default:
         break;
     }
-    (event.type === "run.escalated" || event.type === "attempt.failed" ? logger.warn : logger.info)(event.type, fields);
+    (event.type === "run.escalated" || event.type === "attempt.failed" || event.type === "checkpoint.expired" ? logger.warn : logger.info)(event.type, fields);
   };
 
   const openCheckpoint = async (state: RunState, purpose: Checkpoint["purpose"], attempt: number | null): Promise<NewRunEvent> => {
@@ -571,7 +572,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             { type: "checkpoint.answered", data: { checkpointId, answer: parsed.data, reviewer, idempotencyKey: key } },
           ]);
           applyEvent(runState, event!, monitor);
-          logger.info("checkpoint.answered", { runId, checkpointId, reviewer: reviewer.id, answer: parsed.data.type });
+          log(event!, runState);
           const accepted = runState.checkpoints.get(checkpointId)!;
           const run = answerOptions.continue === false ? summarize(runState) : await drive(runId);
           return answered(accepted, run, false);
@@ -596,9 +597,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const runState = await load(runId);
           if (runState?.checkpoints.get(info.checkpoint.id)?.status !== "open") break;
           try {
-            await store.append(runId, runState.seq, [{ type: "checkpoint.expired", data: { checkpointId: info.checkpoint.id, onTimeout: info.checkpoint.onTimeout } }]);
+            const [event] = await store.append(runId, runState.seq, [{ type: "checkpoint.expired", data: { checkpointId: info.checkpoint.id, onTimeout: info.checkpoint.onTimeout } }]);
             expired++;
-            logger.warn("checkpoint.expired", { runId, checkpointId: info.checkpoint.id, action: info.checkpoint.onTimeout.action });
+            applyEvent(runState, event!, monitor);
+            log(event!, runState);
             await drive(runId);
             break;
           } catch (error) {
