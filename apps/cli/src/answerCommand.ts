@@ -5,6 +5,7 @@ import type { CliContext } from "./context.js";
 import { CliError, describeFsError, exitCodes } from "./errors.js";
 import { createOutput } from "./output.js";
 import { runLine } from "./runCommand.js";
+import { logFormatOption } from "./logOption.js";
 import { type RuntimeCommandOptions, openRuntime } from "./runtimeSetup.js";
 import { defaultStoreUrl } from "./storeOption.js";
 
@@ -31,6 +32,7 @@ export function addAnswerCommand(program: Command, context: CliContext): Command
     .addOption(new Option("-p, --policy <file>", "policy for a run that has none recorded (runs keep the policy they were routed under)"))
     .option("--no-continue", "only record the answer; the run continues later with convergent resume")
     .option("--idempotency-key <key>", "a retry with the same key gets the first result instead of a conflict")
+    .addOption(logFormatOption())
     .addOption(new Option("--output <format>", "json: one JSON object with ids and statuses").choices(["json", "text"]).default("text"))
     .addHelpText(
       "after",

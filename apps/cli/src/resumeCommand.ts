@@ -4,6 +4,7 @@ import type { CliContext } from "./context.js";
 import { exitCodes } from "./errors.js";
 import { colorsFor, createOutput } from "./output.js";
 import { describeRuns, runLine } from "./runCommand.js";
+import { logFormatOption } from "./logOption.js";
 import { type RuntimeCommandOptions, openRuntime } from "./runtimeSetup.js";
 import { defaultStoreUrl } from "./storeOption.js";
 
@@ -15,6 +16,7 @@ export function addResumeCommand(program: Command, context: CliContext): Command
     .addOption(new Option("--store <url>", `where runs are kept (default ${defaultStoreUrl})`))
     .addOption(new Option("-p, --policy <file>", "policy for runs not routed yet (routed runs keep their own)"))
     .option("--json", "one JSON object per run continued")
+    .addOption(logFormatOption())
     .addHelpText(
       "after",
       `

@@ -8,6 +8,7 @@ import { count } from "./format.js";
 import { listTable } from "./table.js";
 import { type Colors, colorsFor, createOutput } from "./output.js";
 import { createProgress } from "./progress.js";
+import { logFormatOption } from "./logOption.js";
 import { type RuntimeCommandOptions, openRuntime } from "./runtimeSetup.js";
 import { defaultStoreUrl } from "./storeOption.js";
 import { openTaskInput, readTasks } from "./taskInput.js";
@@ -28,6 +29,7 @@ export function addRunCommand(program: Command, context: CliContext): Command {
     .addOption(new Option("--store <url>", `where runs are kept: memory:, sqlite:PATH or postgres://… (default ${defaultStoreUrl})`))
     .option("--json", "print one JSON object per run (ids and statuses)")
     .option("--direction", "direction mode: ask a person for constraints before the agent starts")
+    .addOption(logFormatOption())
     .addHelpText(
       "after",
       `

@@ -2,6 +2,7 @@
 import { type Policy, createRouter } from "@convergent/router";
 import { type Runtime, type Store, createRuntime } from "@convergent/runtime";
 import { demoAgents, demoSandboxes } from "./demo/index.js";
+import { type LogFormat, loggerFor } from "./logOption.js";
 import { policyFromOption } from "./policyInput.js";
 import { openStore } from "./storeOption.js";
 
@@ -9,6 +10,7 @@ import { openStore } from "./storeOption.js";
 export interface RuntimeCommandOptions {
   readonly policy?: string;
   readonly store?: string;
+  readonly logFormat?: LogFormat;
 }
 
 /** An opened runtime and what it was built from; `close` releases the store. */
@@ -26,6 +28,7 @@ export interface RuntimeSetup {
 export async function openRuntime(options: RuntimeCommandOptions): Promise<RuntimeSetup> {
   const policy = await policyFromOption(options.policy);
   const store = await openStore(options.store);
-  const runtime = createRuntime({ router: createRouter({ policy }), store, agents: demoAgents(), sandboxes: demoSandboxes() });
+  const logger = loggerFor(options.logFormat);
+  const runtime = createRuntime({ router: createRouter({ policy }), store, agents: demoAgents(), sandboxes: demoSandboxes(), ...(logger === undefined ? {} : { logger }) });
   return { runtime, store, policy, close: () => store.close() };
 }

@@ -241,6 +241,30 @@ describe("convergent run --json", () => {
   });
 });
 
+describe("--log-format", () => {
+  it("writes the runtime's events to stderr as pino JSON lines, and nothing without it", slow, () => {
+    ws = workspace();
+    const store = ["--store", `sqlite:${ws.path("c.db")}`];
+    const human = readFileSync(tasksFile, "utf8").split("\n").find((l) => l.includes('"demo-refund-globex"'))!;
+    const quiet = cli(["run", "-", ...policy, ...store, "--json"], { cwd: ws.dir, input: `${human}\n` });
+    expect(quiet.stderr).toBe("");
+    const run = cli(["run", "-", ...policy, ...store, "--json", "--log-format", "json"], { cwd: ws.dir, input: `${human}\n` });
+    expect(run.code).toBe(0);
+    const records = jsonLines<{ event: string; runId: string; taskId: string; route?: string; reasons?: string[]; level: number }>(run.stderr);
+    const [line] = jsonLines<RunLine>(run.stdout);
+    expect(records.map((r) => r.event)).toEqual(["run.submitted", "run.routed", "checkpoint.opened"]);
+    expect(records[1]).toMatchObject({ runId: line!.runId, taskId: "demo-refund-globex", route: "human" });
+    expect(records[1]!.reasons![0]).toBe("Human: rule big-refunds forces it.");
+    const answered = cli(["answer", line!.checkpoints[0]!.id, "--as", "ada", ...store, "--json", '{"type":"answer","value":"refunded"}', "--log-format", "json"], { cwd: ws.dir });
+    expect(answered.code).toBe(0);
+    const after = jsonLines<{ event: string; reviewer?: string; status?: string }>(answered.stderr);
+    expect(after.map((r) => [r.event, r.reviewer ?? r.status ?? null])).toEqual([
+      ["checkpoint.answered", "ada"],
+      ["run.completed", "succeeded"],
+    ]);
+  });
+});
+
 describe("convergent runs and inbox, in other processes", () => {
   it("runs --json lists every run with the status run printed, newest first; --status and --limit filter", slow, () => {
     const s = seeded();
