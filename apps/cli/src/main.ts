@@ -10,6 +10,7 @@ import { exitQuietlyOnEpipe } from "./output.js";
 import { addPolicyCommand } from "./policyCommand.js";
 import { addResumeCommand } from "./resumeCommand.js";
 import { addRouteCommand } from "./routeCommand.js";
+import { addReviewCommand } from "./reviewCommand.js";
 import { addRunCommand } from "./runCommand.js";
 import { addStoreCommands } from "./runsCommand.js";
 import { addSchemaCommand } from "./schemaCommand.js";
@@ -62,6 +63,7 @@ Start with:
   addStoreCommands(program, context);
   addAnswerCommand(program, context);
   addResumeCommand(program, context);
+  addReviewCommand(program, context);
   addBenchCommand(program, context);
   return program;
 }
