@@ -1,37 +1,23 @@
 // docs/adapters/pino.md's example is a complete program: this test type-checks it and runs it as written.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { captureLog, docExample } from "@convergent/runtime/testing";
 
-const doc = readFileSync(fileURLToPath(new URL("../../../docs/adapters/pino.md", import.meta.url)), "utf8");
-const marker = "<!-- example: pino -->\n```ts\n";
-const start = doc.indexOf(marker);
-const code = doc.slice(start + marker.length, doc.indexOf("\n```", start + marker.length));
-const dir = fileURLToPath(new URL("./.generated/", import.meta.url));
-const file = `${dir}pinoExample.ts`;
+const example = docExample({
+  markdownPath: fileURLToPath(new URL("../../../docs/adapters/pino.md", import.meta.url)),
+  name: "pino",
+  packageDir: fileURLToPath(new URL("..", import.meta.url)),
+});
 
 describe("docs/adapters/pino.md example", () => {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, `${code}\nexport {};\n`);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => example.remove());
 
   it("type-checks under strict settings", () => {
-    expect(start).toBeGreaterThan(0);
-    const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
-    const args = ["--noEmit", "--strict", "--noUncheckedIndexedAccess", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", file];
-    const result = spawnSync(process.execPath, [tsc, ...args], { encoding: "utf8", cwd: fileURLToPath(new URL("..", import.meta.url)) });
-    expect(result.stdout + result.stderr).toBe("");
+    expect(example.typeCheck()).toBe("");
   }, 60_000);
 
   it("runs and prints the run's audit trail: the decision, who answered, how it ended", async () => {
-    const lines: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
-    try {
-      await import(file);
-    } finally {
-      log.mockRestore();
-    }
+    const lines = await captureLog(() => import(example.file));
     expect(lines.some((l) => / routed human by policy hiring v1/.test(l))).toBe(true);
     expect(lines.some((l) => / ada answered checkpoint .* \(answer\)/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/ run succeeded/);
