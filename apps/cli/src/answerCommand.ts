@@ -1,6 +1,7 @@
 // `convergent answer ID --as REVIEWER`: answer a checkpoint without a prompt, then continue the run.
 import { readFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
+import { runStandingText } from "@convergent/inquirer";
 import type { CliContext } from "./context.js";
 import { CliError, describeFsError, exitCodes } from "./errors.js";
 import { createOutput } from "./output.js";
@@ -85,14 +86,8 @@ export async function runAnswer(checkpointId: string, options: AnswerCommandOpti
       out.write(`${JSON.stringify({ checkpointId: result.checkpointId, runId: result.runId, answer: result.answer, reviewer: result.reviewer.id, duplicate: result.duplicate, run: runLine(result.run) })}\n`);
     } else {
       const run = result.run;
-      const next =
-        run.status === "waiting"
-          ? `now waits at ${run.openCheckpoints.map((c) => `${c.id} (${c.purpose})`).join(", ")}`
-          : run.status === "running"
-            ? "continues with `convergent resume`"
-            : `${run.status}${run.reason === null ? "" : ` — ${run.reason}`}`;
       out.write(`${result.duplicate ? "Already answered (same idempotency key)" : "Answered"} ${result.checkpointId} as ${result.reviewer.id} (${result.answer.type}).\n`);
-      out.write(`Run ${run.runId} (${run.taskId}) ${next}.\n`);
+      out.write(`Run ${run.runId} (${run.taskId}) ${runStandingText(run)}.\n`);
     }
     await out.flush();
     return exitCodes.ok;

@@ -1,6 +1,6 @@
 // Renders a checkpoint for the person answering it: the task, why it came to them, the attempts and their error curve.
 import { axisWords } from "@convergent/router";
-import { type Checkpoint, type RunState, answerTypesFor } from "@convergent/runtime";
+import { type Checkpoint, type RunState, type RunSummary, answerTypesFor } from "@convergent/runtime";
 
 const bars = "▁▂▃▄▅▆▇█";
 
@@ -85,4 +85,11 @@ function indent(text: string): string {
     .split("\n")
     .map((l) => `  ${l}`)
     .join("\n");
+}
+
+/** Where a run stands after an answer, in words: what it waits at, that `convergent resume` continues it, or how it ended. */
+export function runStandingText(run: RunSummary): string {
+  if (run.status === "waiting") return `now waits at ${run.openCheckpoints.map((c) => `${c.id} (${c.purpose})`).join(", ")}`;
+  if (run.status === "running") return "continues with `convergent resume`";
+  return `${run.status}${run.reason === null ? "" : ` — ${run.reason}`}`;
 }

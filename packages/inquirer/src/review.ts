@@ -1,7 +1,7 @@
 // Reviews checkpoints in a terminal: shows one, asks with the prompt its answer types need, validates, answers.
 import { isConvergentError } from "@convergent/router";
 import { type Answer, type AnswerResult, type AnswerType, type Checkpoint, type CheckpointInfo, type Runtime, answerSchemaFor, answerTypesFor } from "@convergent/runtime";
-import { describeCheckpoint, deadlineText } from "./display.js";
+import { deadlineText, describeCheckpoint, runStandingText } from "./display.js";
 import { type ReviewPrompts, inquirerPrompts, isPromptExit } from "./prompts.js";
 
 /** How a review ended. `answered` wrote an answer; nothing else wrote anything. */
@@ -208,11 +208,5 @@ async function askFor(type: AnswerType, checkpoint: Checkpoint, output: unknown,
 
 function answeredMessage(result: AnswerResult): string {
   const run = result.run;
-  const next =
-    run.status === "waiting"
-      ? `now waits at ${run.openCheckpoints.map((c) => `${c.id} (${c.purpose})`).join(", ")}`
-      : run.status === "running"
-        ? "continues with `convergent resume`"
-        : `${run.status}${run.reason === null ? "" : ` — ${run.reason}`}`;
-  return `Answered ${result.checkpointId} as ${result.reviewer.id} (${result.answer.type}). Run ${run.runId} (${run.taskId}) ${next}.`;
+  return `Answered ${result.checkpointId} as ${result.reviewer.id} (${result.answer.type}). Run ${run.runId} (${run.taskId}) ${runStandingText(run)}.`;
 }
