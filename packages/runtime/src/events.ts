@@ -2,8 +2,12 @@
 import type { Decision, JsonValue, Policy, Route, Task } from "@convergent/router";
 import type { Answer, Checkpoint, OnTimeout, Reviewer } from "./checkpoint.js";
 
-/** How a run proceeds: by its decision, or a person's direction first (direction mode). */
-export type RunMode = "auto" | "direction";
+/**
+ * How a run proceeds: by its decision (`auto`), a person's direction first (`direction`), or a person
+ * decides it whatever the route (`person`: a `task` checkpoint; the decision is still journaled, e.g. when
+ * a LangChain middleware already routed a tool call to people and records it here).
+ */
+export type RunMode = "auto" | "direction" | "person";
 
 /** What an agent spent on one attempt. */
 export interface Usage {

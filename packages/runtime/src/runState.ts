@@ -116,7 +116,9 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
       // Direction mode lets an agent work inside a person's constraints — unless a rule forces a person.
       const forcedHuman = decision.route === "human" && decision.forcedBy !== null;
       state.next =
-        state.mode === "direction" && !forcedHuman
+        state.mode === "person"
+          ? { step: "open", purpose: "task" }
+          : state.mode === "direction" && !forcedHuman
           ? { step: "open", purpose: "direction" }
           : decision.route === "human"
             ? { step: "open", purpose: "task" }

@@ -194,6 +194,18 @@ describe("supervised and human runs", () => {
     const done = await runtime.answer(acceptance.id, { type: "approve" }, "lin");
     expect(done.run.status).toBe("succeeded");
   });
+
+  it("asks a person in person mode even when the task routes autonomous, and journals the decision", async () => {
+    const { runtime, agent } = setup({ agentOutputs: [42] });
+    const run = await runtime.submit(guessTask("p-1"), { mode: "person" });
+    expect(run.route).toBe("autonomous");
+    expect(run.openCheckpoints[0]).toMatchObject({ kind: "takeover", purpose: "task" });
+    expect(agent.calls).toHaveLength(0);
+    const state = await runtime.inspect(run.runId);
+    expect(state?.decision?.route).toBe("autonomous");
+    const done = await runtime.answer(run.openCheckpoints[0]!.id, { type: "answer", value: 41 }, "ada");
+    expect(done.run).toMatchObject({ status: "succeeded", output: 41 });
+  });
 });
 
 describe("answers", () => {

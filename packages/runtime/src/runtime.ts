@@ -43,7 +43,10 @@ export interface RuntimeOptions {
 
 /** Options of {@link Runtime.submit}. */
 export interface SubmitOptions {
-  /** `direction`: a person states constraints first, then the agent works inside them. */
+  /**
+   * `direction`: a person states constraints first, then the agent works inside them. `person`: a person
+   * answers a `task` checkpoint whatever the route (the decision is journaled all the same).
+   */
   readonly mode?: RunMode;
   /** Ask a person to accept the result of an autonomous run (direction mode's optional acceptance). */
   readonly acceptance?: boolean;
