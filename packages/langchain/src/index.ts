@@ -24,3 +24,5 @@ export { defaultAllowedDecisions, explain } from "./toolCallRouting.js";
 export type { RoutedToolCall, ToolCallExplanation, TurnRouting } from "./toolCallRouting.js";
 export { answerForDecision, decisionForAnswer, decisionsFromCheckpoints, recordedRunId } from "./toolCallCheckpoints.js";
 export type { RecordedActionRequest, RecordedCall } from "./toolCallCheckpoints.js";
+export { agentFromLangChainAgent } from "./langChainAgent.js";
+export type { LangChainAgentLike, LangChainAgentOptions, LangChainAgentState } from "./langChainAgent.js";
