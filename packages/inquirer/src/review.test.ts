@@ -166,6 +166,19 @@ describe("reviewCheckpoint", () => {
     expect(outcome.message).toMatch(/already answered by lin/);
   });
 
+  it("says who answered, without asking anything, when given the id of a checkpoint that is already answered", async () => {
+    const { runtime } = setup([42]);
+    const run = await runtime.submit(task("c-2"));
+    const id = run.openCheckpoints[0]!.id;
+    await runtime.answer(id, { type: "reject", message: "no" }, "lin", { continue: false });
+    const script = scripted([]);
+    const outcome = await reviewCheckpoint({ runtime, checkpoint: id, reviewer: "ada", prompts: script.prompts, write: () => {} });
+    expect(outcome).toMatchObject({ status: "conflict" });
+    expect(outcome.message).toMatch(new RegExp(`checkpoint ${id} was already answered \\(reject\\) by lin at `));
+    const missing = await reviewCheckpoint({ runtime, checkpoint: "run-nope:cp1", reviewer: "ada", prompts: script.prompts, write: () => {} });
+    expect(missing).toEqual({ status: "invalid", message: "no checkpoint run-nope:cp1" });
+  });
+
   it("returns FORBIDDEN as a message for a reviewer without the role", async () => {
     const { runtime } = setup([42]);
     const run = await runtime.submit(task("f-1"));

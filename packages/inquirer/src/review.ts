@@ -51,8 +51,13 @@ export async function reviewCheckpoint(options: ReviewCheckpointOptions): Promis
   const { runtime, reviewer } = options;
   const prompts = options.prompts ?? inquirerPrompts;
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const checkpoint = typeof options.checkpoint === "string" ? await findCheckpoint(runtime, options.checkpoint) : options.checkpoint;
-  if (checkpoint === undefined) return { status: "invalid", message: `no checkpoint ${String(options.checkpoint)}` };
+  let checkpoint: Checkpoint | undefined;
+  if (typeof options.checkpoint === "string") {
+    const found = await findCheckpoint(runtime, options.checkpoint);
+    if (found === undefined) return { status: "invalid", message: `no checkpoint ${options.checkpoint}` };
+    if (found.status !== "open") return { status: "conflict", message: closedMessage(found) };
+    checkpoint = found.checkpoint;
+  } else checkpoint = options.checkpoint;
   const run = await runtime.inspect(checkpoint.runId);
   write(describeCheckpoint({ checkpoint, run, ...(options.now === undefined ? {} : { now: options.now }) }));
   let answer: Answer;
@@ -111,8 +116,17 @@ function byDeadline(a: CheckpointInfo, b: CheckpointInfo): number {
   return a.checkpoint.deadline - b.checkpoint.deadline || a.checkpoint.openedAt - b.checkpoint.openedAt;
 }
 
-async function findCheckpoint(runtime: Runtime, id: string): Promise<Checkpoint | undefined> {
-  return (await runtime.inbox({ status: "open" })).find((i) => i.checkpoint.id === id)?.checkpoint;
+async function findCheckpoint(runtime: Runtime, id: string): Promise<CheckpointInfo | undefined> {
+  const runId = id.replace(/:cp\d+$/, "");
+  const inRun = runId === id ? [] : await runtime.inbox({ status: "any", runId });
+  return (inRun.length > 0 ? inRun : await runtime.inbox({ status: "any" })).find((i) => i.checkpoint.id === id);
+}
+
+/** Why a checkpoint that is no longer open cannot be answered: who answered it and when, or that it expired. */
+function closedMessage(info: CheckpointInfo): string {
+  const when = info.answeredAt === null ? "" : ` at ${new Date(info.answeredAt).toISOString()}`;
+  if (info.status === "expired") return `checkpoint ${info.checkpoint.id} expired${when}; it can no longer be answered`;
+  return `checkpoint ${info.checkpoint.id} was already answered (${info.answer?.type ?? "?"}) by ${info.reviewer?.id ?? "someone"}${when}`;
 }
 
 /** The message a validation failure shows: the schema's first problems, without zod's jargon. */

@@ -29,7 +29,11 @@ export interface AttemptInput {
    * again with the same key, so an agent with side effects can make them idempotent.
    */
   readonly idempotencyKey: string;
-  /** Aborted when the runtime gives up on the attempt. */
+  /**
+   * Aborted when the runtime gives up on the attempt: the round's wall-time budget (`budgets.maxWallSec`)
+   * runs out during the call, or another process took the run over (its lease on the run was lost). Pass it
+   * on to model and HTTP calls; a call that ends with it fails the attempt like any error.
+   */
   readonly signal?: AbortSignal;
 }
 

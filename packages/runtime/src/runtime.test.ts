@@ -4,6 +4,7 @@ import { createMemoryStore } from "./memoryStore.js";
 import { createRuntime } from "./runtime.js";
 import { functionSandbox, manualClock, scriptedAgent } from "./testing/doubles.js";
 import { createMemoryLogger } from "./logger.js";
+import type { AttemptInput } from "./agent.js";
 
 const policy: PolicyInput = {
   id: "test",
@@ -434,6 +435,65 @@ describe("routing with registered sandboxes", () => {
     const run = await runtime.submit(undeclared);
     const routed = (await store.readRun(run.runId)).find((e) => e.type === "run.routed")!;
     expect(routed.data.decision.signals.ruleClosure).toEqual({ value: 1, source: "sandbox", note: "sandbox distance" });
+  });
+
+  it("routes the first task of a kind with the sandbox's expected latency, before any measurement", async () => {
+    const sandbox = functionSandbox({ name: "quick-check", kinds: ["math.*"], closure: 1, latencySec: 2, score: () => 0 });
+    const runtime = createRuntime({ router: createRouter({ policy }), store: createMemoryStore(), agents: [scriptedAgent({ kinds: ["math.*"], outputs: [42] })], sandboxes: [sandbox] });
+    const undeclared: Task = { id: "u-2", kind: "math.guess", title: "Find 42", stakes: { cost: 10, reversible: true }, signals: { driftHalfLifeSec: null } };
+    const run = await runtime.submit(undeclared);
+    const state = await runtime.inspect(run.runId);
+    expect(state?.decision?.signals.feedbackLatencySec).toEqual({ value: 2, source: "sandbox", note: "sandbox quick-check (expected)" });
+    expect(run.route).toBe("autonomous");
+  });
+
+  it("aborts an agent call when the round's wall-time budget runs out during it, failing the attempt", async () => {
+    const seen: string[] = [];
+    const slow = {
+      name: "slow",
+      kinds: ["math.*"],
+      attempt: (input: AttemptInput) =>
+        new Promise<never>((_, reject) => {
+          input.signal?.addEventListener("abort", () => {
+            seen.push(String((input.signal?.reason as Error | undefined)?.name));
+            reject(new Error("gave up: the runtime aborted the call"));
+          });
+        }),
+    };
+    const runtime = createRuntime({
+      router: createRouter({ policy: { ...policy, budgets: { maxAttempts: 1, maxWallSec: 0.05 } } }),
+      store: createMemoryStore(),
+      agents: [slow],
+    });
+    const run = await runtime.submit(guessTask("w-1"));
+    expect(seen).toEqual(["TimeoutError"]);
+    const failed = (await runtime.inspect(run.runId))?.attempts[0];
+    expect(failed?.failed?.error).toContain("gave up: the runtime aborted the call");
+  });
+
+  it("aborts an agent call when another process takes the run over, and leaves the attempt to the new owner", async () => {
+    const store = createMemoryStore();
+    let leases = 0;
+    const flaky = { ...store, acquireLease: async (runId: string, owner: string, ms: number) => (leases++ === 0 ? store.acquireLease(runId, owner, ms) : false) };
+    const reasons: unknown[] = [];
+    const waiting = {
+      name: "waiting",
+      kinds: ["math.*"],
+      attempt: (input: AttemptInput) =>
+        new Promise<never>((_, reject) => {
+          input.signal?.addEventListener("abort", () => {
+            reasons.push(input.signal?.reason);
+            reject(new Error("aborted"));
+          });
+        }),
+    };
+    const runtime = createRuntime({ router: createRouter({ policy }), store: flaky, agents: [waiting], leaseMs: 30 });
+    const run = await runtime.submit(guessTask("l-1"));
+    expect(reasons).toHaveLength(1);
+    expect(isConvergentError(reasons[0]) && reasons[0].code).toBe("CONFLICT");
+    expect(run.status).toBe("running");
+    const journal = (await store.readRun(run.runId)).map((e) => e.type);
+    expect(journal.at(-1)).toBe("attempt.started"); // nothing recorded for an attempt this process no longer owns
   });
 
   it("logs every step with stable fields", async () => {

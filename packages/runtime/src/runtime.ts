@@ -178,7 +178,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return {
       ruleClosure: sandbox.closure,
       closureFrom: `sandbox ${sandbox.name}`,
-      ...(ms === undefined ? {} : { feedbackLatencySec: Math.max(ms / 1000, 0.001), latencyFrom: `sandbox ${sandbox.name} (measured)` }),
+      ...(ms !== undefined
+        ? { feedbackLatencySec: Math.max(ms / 1000, 0.001), latencyFrom: `sandbox ${sandbox.name} (measured)` }
+        : sandbox.latencySec !== undefined && Number.isFinite(sandbox.latencySec) && sandbox.latencySec > 0
+          ? { feedbackLatencySec: sandbox.latencySec, latencyFrom: `sandbox ${sandbox.name} (expected)` }
+          : {}),
     };
   };
 
@@ -288,7 +292,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   /** Works out the events one step appends. Calls the agent or sandbox when the step is theirs. */
-  const perform = async (state: RunState, step: Exclude<NextStep, { step: "wait" } | { step: "done" }>): Promise<NewRunEvent[]> => {
+  const perform = async (
+    state: RunState,
+    step: Exclude<NextStep, { step: "wait" } | { step: "done" }>,
+    stop: AbortSignal,
+  ): Promise<NewRunEvent[]> => {
     const task = state.task;
     switch (step.step) {
       case "route": {
@@ -323,6 +331,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         if (agent === undefined) return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `no agent is registered for ${task.kind}`, stage: "agent" } }];
         const previous = [...state.attempts].reverse().find((x) => x.recorded);
         const started = clock.now();
+        // Aborted when the run's wall-time budget runs out during the call, or when this process loses the run.
+        const wallLeftMs = budgetsFor(policyOf(state), task.kind).maxWallSec * 1000 - ((await store.now()) - state.roundStartedAt);
         let result: unknown;
         try {
           result = await agent.attempt({
@@ -332,6 +342,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             feedback: [...state.feedback] as Feedback[],
             previousOutput: previous?.output ?? null,
             idempotencyKey: a.idempotencyKey,
+            signal: AbortSignal.any([stop, AbortSignal.timeout(Math.max(1, Math.ceil(wallLeftMs)))]),
           });
         } catch (error) {
           return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `agent ${agent.name} failed: ${messageOf(error)}`, stage: "agent" } }];
@@ -356,7 +367,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const started = clock.now();
         let raw: unknown;
         try {
-          raw = await sandbox.verify({ task, attempt: step.attempt, output: a.output!, idempotencyKey: `${a.idempotencyKey}:verify` });
+          raw = await sandbox.verify({ task, attempt: step.attempt, output: a.output!, idempotencyKey: `${a.idempotencyKey}:verify`, signal: stop });
         } catch (error) {
           return [{ type: "attempt.failed", data: { attempt: step.attempt, error: `sandbox ${sandbox.name} failed: ${messageOf(error)}`, stage: "sandbox" } }];
         }
@@ -412,7 +423,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     // expected sequence number alone keeps bookkeeping from forking the journal.
     let leased = false;
     let leaseLost = false;
+    const lost = new AbortController();
     let renewal: ReturnType<typeof setInterval> | undefined;
+    const loseLease = () => {
+      leaseLost = true;
+      lost.abort(new ConvergentError("CONFLICT", `run ${runId}: another process took the run over`));
+    };
     const holdLease = async (): Promise<boolean> => {
       if (leased) return !leaseLost && (await store.acquireLease(runId, owner, leaseMs));
       if (!(await store.acquireLease(runId, owner, leaseMs))) return false;
@@ -422,11 +438,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       renewal = setInterval(() => {
         store.acquireLease(runId, owner, leaseMs).then(
           (held) => {
-            if (!held) leaseLost = true;
+            if (!held) loseLease();
           },
-          () => {
-            leaseLost = true;
-          },
+          () => loseLease(),
         );
       }, Math.max(10, Math.floor(leaseMs / 3)));
       renewal.unref?.();
@@ -448,7 +462,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
               break driving;
             }
           }
-          const events = await perform(current, step);
+          const events = await perform(current, step, lost.signal);
+          if (callsOut && leaseLost) {
+            // The run was taken over during the call: its result belongs to nobody; the new owner runs the step again.
+            logger.info("run.driven-elsewhere", { runId, taskId: state.task.id, owner });
+            break driving;
+          }
           batch.push(...events);
           // Work out the next step on a copy; the journal gets the events only when the batch is written (before
           // the next agent or sandbox call at the latest, so a result is durable before anything else is called).

@@ -10,6 +10,7 @@ export interface VerifyInput {
   readonly output: JsonValue;
   /** The same for a retry of this verification after a crash. */
   readonly idempotencyKey: string;
+  /** Aborted when another process took the run over during the verification. */
   readonly signal?: AbortSignal;
 }
 
@@ -24,6 +25,12 @@ export interface Sandbox {
   readonly kinds: readonly string[];
   /** Share of success (0..1) its verdict checks. */
   readonly closure: number;
+  /**
+   * Seconds from an attempt to its verdict, as expected: routing uses it until the runtime has measured the
+   * sandbox in this process (without it, the first task of a kind with no declared latency is routed as if
+   * feedback never came).
+   */
+  readonly latencySec?: number;
   verify(input: VerifyInput): Promise<Verdict>;
 }
 

@@ -74,6 +74,8 @@ export function functionSandbox(options: {
   readonly name?: string;
   readonly kinds: readonly string[];
   readonly closure?: number;
+  /** Expected seconds to a verdict (the Sandbox port's `latencySec`). */
+  readonly latencySec?: number;
   readonly score: (output: JsonValue, input: VerifyInput) => number;
   readonly tolerance?: number;
 }): FunctionSandbox {
@@ -83,6 +85,7 @@ export function functionSandbox(options: {
     name: options.name ?? "function",
     kinds: options.kinds,
     closure: options.closure ?? 0.9,
+    ...(options.latencySec === undefined ? {} : { latencySec: options.latencySec }),
     calls,
     async verify(input): Promise<Verdict> {
       calls.push(input);
