@@ -65,8 +65,8 @@ function issuesText(error: z.ZodError): string {
  * Checks a resume value against the held calls and pairs every call with its decision. Decisions either
  * all carry a `toolCallId` (any order) or none does (the requests' order, as LangChain's HITL expects).
  * Every problem is an `INVALID_ANSWER` that names the call and what was wrong; nothing is applied then.
- * Edited arguments are checked against the tool's JSON Schema; an edit may not switch to another tool
- * unless `knownTools` lists it.
+ * Edited arguments are checked against the tool's JSON Schema; an edit may switch to another tool only
+ * if `schemaOf` knows it (its schema, or `null` for a known tool without one; `undefined` for unknown).
  */
 export function matchDecisions(
   held: readonly HeldCall[],
