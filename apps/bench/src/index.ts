@@ -1,5 +1,5 @@
 // @convergent/bench: Convergent's benchmarks; `convergent bench router` runs runRouterBench, `convergent bench runtime`
-// runs runRuntimeBench, and `convergent bench` runs both.
+// runs runRuntimeBench, `convergent bench quality` runs runQualityBench (ConvergeBench), and `convergent bench` runs all three.
 
 export { runRouterBench, routerBenchDefaults, routerBenchTargets } from "./routerBench.js";
 export type {
@@ -50,3 +50,52 @@ export type { BenchSimulateOptions, ChildRun, RssSource, RunWithPeakRssOptions, 
 
 export { median, quantileOfSorted, summarizeLatencies, timerOverheadNs } from "./measure.js";
 export type { LatencySummary } from "./measure.js";
+
+export { runQualityBench, qualityBenchTargets, benchShift, conformalDefaultAlpha, onlineArrivalSec } from "./quality/qualityBench.js";
+export { qualityReportSchema, routerResultSchema, routeFiguresSchema, qualityBenchOptionsSchema } from "./quality/qualityReport.js";
+export type { QualityBenchOptions, QualityReport, QualityTarget, RouterResult } from "./quality/qualityReport.js";
+export { qualityFamilies, familyOfKind, dollarsPerToken } from "./quality/families.js";
+export type { ObservationNoise, QualityFamily, Range } from "./quality/families.js";
+export { generateBenchTask, generateBenchTasks, mixSeed, gaussian, irreversibleMultiplier } from "./quality/latentTasks.js";
+export type { BenchTask, FamilyShift, GenerateBenchTasksOptions, LatentTask } from "./quality/latentTasks.js";
+export { simulateLoop, realiseTask, confidenceLogit, benchRoutes, loopDefaults } from "./quality/world.js";
+export type { BenchRoute, LoopEnd, LoopOptions, LoopTrace, RouteOutcome, TaskRealisation } from "./quality/world.js";
+export { buildOutcomeTable, expectedCost, realisedCost } from "./quality/outcomeTable.js";
+export type { OutcomeTable, OutcomeTableOptions, RouteExpectation } from "./quality/outcomeTable.js";
+export { qualityPolicy } from "./quality/qualityPolicy.js";
+export type { QualityPolicyOptions } from "./quality/qualityPolicy.js";
+export {
+  a2iStrategy,
+  alwaysStrategy,
+  conformalStrategy,
+  convergentStrategy,
+  hindsightStrategy,
+  oracleStrategy,
+  outcomeOf,
+  randomStrategy,
+  staticRulesStrategy,
+  tuneA2iThreshold,
+  warmUpCalibration,
+  auditShare,
+  confidenceThresholds,
+  conformalLevels,
+  perMinuteKnobs,
+  randomShares,
+} from "./quality/strategies.js";
+export type { ConvergentStrategyOptions, Strategy } from "./quality/strategies.js";
+export {
+  alwaysHumanMinutes,
+  expectedCalibrationError,
+  loadAtFailure,
+  lowerEnvelope,
+  medianOf,
+  normaliseArea,
+  rawArea,
+  summarizeRoutes,
+} from "./quality/metrics.js";
+export type { CalibrationBin, CurvePoint, RouteFigures } from "./quality/metrics.js";
+export { monitorFigures } from "./quality/monitorFigures.js";
+export type { MonitorFigures } from "./quality/monitorFigures.js";
+export { agentCalibrationError, onlineCalibration, outcomeDelaySec, shiftRecovery } from "./quality/streams.js";
+export type { EceFigure, OnlineCalibrationOptions, ShiftFigures, ShiftRecoveryOptions } from "./quality/streams.js";
+export { formatQualityMarkdown } from "./quality/markdown.js";

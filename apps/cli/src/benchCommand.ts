@@ -1,8 +1,18 @@
-// `convergent bench [router|runtime]`: the benchmarks of @convergent/bench, printed as tables or one JSON line.
-// With no suite it runs both and prints one combined report.
+// `convergent bench [router|runtime|quality]`: the benchmarks of @convergent/bench, printed as tables or one JSON
+// line, and optionally one self-contained HTML page. With no suite it runs all three and writes one combined report.
+import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { Argument, type Command, Option } from "commander";
-import type { BenchProgress, RouterBenchOptions, RouterBenchReport, RuntimeBenchOptions, RuntimeBenchReport } from "@convergent/bench";
+import type {
+  BenchProgress,
+  QualityBenchOptions,
+  QualityReport,
+  RouterBenchOptions,
+  RouterBenchReport,
+  RuntimeBenchOptions,
+  RuntimeBenchReport,
+} from "@convergent/bench";
+import { renderBenchHtml } from "./benchHtml.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./errors.js";
 import { count } from "./format.js";
@@ -12,7 +22,7 @@ import { type Progress, createProgress, progressEnabled } from "./progress.js";
 import { boxTable } from "./table.js";
 
 /** The benchmarks `convergent bench` runs. */
-export const benchSuites = ["router", "runtime"] as const;
+export const benchSuites = ["router", "runtime", "quality"] as const;
 
 /** One benchmark suite. */
 export type BenchSuite = (typeof benchSuites)[number];
@@ -29,18 +39,31 @@ export interface BenchCommandOptions {
   readonly sqliteAttemptRuns?: number;
   readonly inboxCheckpoints?: number;
   readonly inboxFill?: "journal" | "runtime";
+  readonly html?: string;
+  readonly qualityTasks?: number;
+  readonly reps?: number;
+}
+
+/** Every report one `convergent bench` run produced. */
+export interface BenchReports {
+  readonly router?: RouterBenchReport;
+  readonly runtime?: RuntimeBenchReport;
+  readonly quality?: QualityReport;
 }
 
 /** Adds `bench` to the program. */
 export function addBenchCommand(program: Command, context: CliContext): Command {
   return program
     .command("bench")
-    .description("run the benchmarks: router speed against json-rules-engine and simulate throughput (router), checkpoint round trips against LangGraph, attempt overhead and the inbox at scale (runtime); both when no suite is named")
-    .addArgument(new Argument("[suite]", "which benchmark (both when left out)").choices(benchSuites))
-    .option("--json", "print the report as one JSON line ({ router, runtime } when both run)")
+    .description("run the benchmarks: router speed against json-rules-engine and simulate throughput (router), checkpoint round trips against LangGraph, attempt overhead and the inbox at scale (runtime), routing quality against baselines and an oracle (quality); all three when no suite is named")
+    .addArgument(new Argument("[suite]", "which benchmark (all when left out)").choices(benchSuites))
+    .option("--json", "print the report as one JSON line ({ router, runtime, quality } when all run)")
+    .option("--html <out>", "also write the report as one self-contained HTML page with charts")
     .addOption(new Option("--tasks <n>", "router: varied tasks to decide").argParser(wholeNumber(1)))
     .addOption(new Option("--simulate-tasks <n>", "router: tasks in the generated JSONL file timed through simulate; 0 skips it").argParser(wholeNumber(0)))
-    .addOption(new Option("--seed <n>", "router: seed of the task generator").argParser(wholeNumber(0)))
+    .addOption(new Option("--seed <n>", "router, quality: seed of the task generator").argParser(wholeNumber(0)))
+    .addOption(new Option("--quality-tasks <n>", "quality: tasks of the i.i.d. test split (10,000)").argParser(wholeNumber(50)))
+    .addOption(new Option("--reps <n>", "quality: realisations behind each expected cost (16)").argParser(wholeNumber(1)))
     .addOption(new Option("--round-trips <n>", "runtime: checkpoint round trips per pass on the memory stores (2,000)").argParser(wholeNumber(1)))
     .addOption(new Option("--sqlite-round-trips <n>", "runtime: checkpoint round trips per pass on the SQLite stores (1,000)").argParser(wholeNumber(1)))
     .addOption(new Option("--attempt-runs <n>", "runtime: autonomous runs per pass for the attempt overhead on memory (1,000)").argParser(wholeNumber(1)))
@@ -70,13 +93,14 @@ function phaseBars(): { readonly onProgress?: BenchProgress; stop(): void } {
   };
 }
 
-/** Runs one benchmark suite, or both when `suite` is left out, prints the report(s) and returns the exit code. */
+/** Runs one benchmark suite, or all when `suite` is left out, prints the report(s) and returns the exit code. */
 export async function runBench(options: BenchCommandOptions, suite?: BenchSuite): Promise<number> {
   // Loaded on demand: the benchmarks pull in json-rules-engine and LangGraph, which no other command needs.
   const bench = await import("@convergent/bench");
   const bars = phaseBars();
   let router: RouterBenchReport | undefined;
   let runtime: RuntimeBenchReport | undefined;
+  let quality: QualityReport | undefined;
   try {
     if (suite === undefined || suite === "router") {
       const routerOptions: RouterBenchOptions = {
@@ -100,20 +124,38 @@ export async function runBench(options: BenchCommandOptions, suite?: BenchSuite)
       };
       runtime = await bench.runRuntimeBench(runtimeOptions);
     }
+    if (suite === undefined || suite === "quality") {
+      quality = bench.runQualityBench(qualityOptions(options), bars.onProgress);
+    }
   } finally {
     bars.stop();
   }
+  const reports: BenchReports = { ...(router && { router }), ...(runtime && { runtime }), ...(quality && { quality }) };
   const colors = colorsFor(process.stdout);
   if (options.json) {
-    const json = router !== undefined && runtime !== undefined ? { router, runtime } : (router ?? runtime);
+    const json = suite === undefined ? reports : (router ?? runtime ?? quality);
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
     const parts: string[] = [];
     if (router !== undefined) parts.push(formatBench(router, colors));
     if (runtime !== undefined) parts.push(formatRuntimeBench(runtime, colors));
+    if (quality !== undefined) parts.push(bench.formatQualityMarkdown(quality));
     process.stdout.write(parts.join("\n"));
   }
+  if (options.html !== undefined) {
+    await writeFile(options.html, await renderBenchHtml(reports));
+    if (!options.json) process.stderr.write(`wrote ${options.html}\n`);
+  }
   return exitCodes.ok;
+}
+
+/** The quality benchmark's options from the command line's (sizes other than the test split keep their defaults). */
+export function qualityOptions(options: BenchCommandOptions): QualityBenchOptions {
+  return {
+    ...(options.qualityTasks === undefined ? {} : { tasks: options.qualityTasks }),
+    ...(options.reps === undefined ? {} : { reps: options.reps }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  };
 }
 
 const times = (ratio: number) => `${ratio >= 10 ? Math.round(ratio).toLocaleString("en-US") : ratio.toFixed(1)}×`;

@@ -46,7 +46,7 @@ export async function renderHtmlReport(report: SimulationReport, options: HtmlRe
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="convergent simulate">
 <title>${e(`Convergent simulation · ${title}`)}</title>
-<style>${css}</style>
+<style>${reportCss}</style>
 </head>
 <body>
 <main>
@@ -199,7 +199,8 @@ ${rows.join("\n")}
 </section>`;
 }
 
-const css = `
+/** The report pages' stylesheet (also used by `convergent bench --html`). */
+export const reportCss = `
 :root { --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --bg: #f6f7fb; --card: #ffffff;
   --autonomous: ${routeColors.autonomous}; --supervised: ${routeColors.supervised}; --human: ${routeColors.human}; }
 * { box-sizing: border-box; }

@@ -1,6 +1,12 @@
-// `convergent bench [router|runtime]` wiring (tiny workloads: it checks the reports, never the speed).
+// `convergent bench [router|runtime|quality]` wiring (tiny workloads: it checks the reports, never the speed).
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "./helpers.js";
+
+/** ConvergeBench at a size that runs in a second. */
+const tinyQuality = ["--quality-tasks", "200", "--reps", "2"];
 
 /** The runtime benchmark at a size that runs in seconds. */
 const tinyRuntime = ["--round-trips", "10", "--sqlite-round-trips", "6", "--attempt-runs", "3", "--sqlite-attempt-runs", "2", "--inbox-checkpoints", "120"];
@@ -51,19 +57,24 @@ describe("convergent bench", () => {
     expect(Object.keys(report.met).sort()).toEqual(["attemptOverheadMemory", "attemptOverheadSqlite", "inboxP95", "ratioMemory", "ratioSqlite"]);
   }, 120_000);
 
-  it("runs both benchmarks with no suite named and prints { router, runtime } with --json", () => {
-    const run = cli(["bench", "--json", "--tasks", "1000", "--simulate-tasks", "0", ...tinyRuntime]);
+  it("runs every benchmark with no suite named and prints { router, runtime, quality } with --json", () => {
+    const run = cli(["bench", "--json", "--tasks", "1000", "--simulate-tasks", "0", ...tinyRuntime, ...tinyQuality]);
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split("\n")).toHaveLength(1);
-    const report = JSON.parse(run.stdout) as { router: { tasks: number; peer: { name: string } }; runtime: { inbox: { checkpoints: number } } };
-    expect(Object.keys(report).sort()).toEqual(["router", "runtime"]);
+    const report = JSON.parse(run.stdout) as {
+      router: { tasks: number; peer: { name: string } };
+      runtime: { inbox: { checkpoints: number } };
+      quality: { config: { tasks: number } };
+    };
+    expect(Object.keys(report).sort()).toEqual(["quality", "router", "runtime"]);
+    expect(report.quality.config.tasks).toBe(200);
     expect(report.router.tasks).toBe(1000);
     expect(report.router.peer.name).toBe("json-rules-engine");
     expect(report.runtime.inbox.checkpoints).toBe(120);
   }, 120_000);
 
-  it("prints both reports as readable tables with their ratios without --json", () => {
-    const run = cli(["bench", "--tasks", "1000", "--simulate-tasks", "0", ...tinyRuntime]);
+  it("prints every report as readable tables with their ratios without --json", () => {
+    const run = cli(["bench", "--tasks", "1000", "--simulate-tasks", "0", ...tinyRuntime, ...tinyQuality]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Router benchmark: 1,000 varied tasks, a policy with \d+ rules, Node /);
     expect(run.stdout).toMatch(/│ convergent decide\(\) \(full routing, explained\) +│ +[\d,]+ \/s │/);
@@ -74,7 +85,8 @@ describe("convergent bench", () => {
     expect(run.stdout).toMatch(/│ SQLite \(file, WAL\) +│ +[\d,]+ \/s │ +[\d,]+ \/s │ +[\d,.]+× │/);
     expect(run.stdout).toMatch(/@langchain\/langgraph 1\.\d+\.\d+/);
     expect(run.stdout).toMatch(/\nattempt overhead \(runtime only, agent and sandbox time excluded\): memory [\d.]+ ms, SQLite [\d.]+ ms per attempt; target ≤ 0\.2 ms: memory (met|missed), SQLite (met|missed)\n/);
-    expect(run.stdout).toMatch(/\ninbox: 120 open checkpoints in SQLite \(\d+ MB file\), 50 per query: p50 [\d.]+ ms, p95 [\d.]+ ms .*; target p95 ≤ 50 ms: (met|missed)\n$/);
+    expect(run.stdout).toMatch(/\ninbox: 120 open checkpoints in SQLite \(\d+ MB file\), 50 per query: p50 [\d.]+ ms, p95 [\d.]+ ms .*; target p95 ≤ 50 ms: (met|missed)\n/);
+    expect(run.stdout).toContain("\n## ConvergeBench: routing quality\n");
   }, 120_000);
 
   it("prints the router report alone for bench router", () => {
@@ -87,6 +99,32 @@ describe("convergent bench", () => {
   it("rejects a suite it does not know", () => {
     const run = cli(["bench", "disk"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/value 'disk' is invalid for argument 'suite'\. Allowed choices are router, runtime\./);
+    expect(run.stderr).toMatch(/value 'disk' is invalid for argument 'suite'\. Allowed choices are router, runtime, quality\./);
   });
+
+  it("runs the quality benchmark alone: one JSON report, the same for the same seed, and an HTML page with its charts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "convergent-bench-"));
+    const html = join(dir, "quality.html");
+    const first = cli(["bench", "quality", "--json", "--seed", "3", "--html", html, ...tinyQuality]);
+    const second = cli(["bench", "quality", "--json", "--seed", "3", ...tinyQuality]);
+    expect(first.code).toBe(0);
+    const a = JSON.parse(first.stdout) as { routers: { id: string }[]; targets: Record<string, { met: boolean }>; seconds: number };
+    const b = JSON.parse(second.stdout) as typeof a;
+    expect({ ...a, seconds: 0 }).toEqual({ ...b, seconds: 0 });
+    expect(a.routers.map((r) => r.id)).toContain("oracle");
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain("<h1>ConvergeBench</h1>");
+    expect(page).toContain("Cost–failure curves");
+    expect((page.match(/<svg/g) ?? []).length).toBe(3);
+    expect(page).not.toContain("<script");
+  }, 120_000);
+
+  it("prints the quality report as Markdown tables", () => {
+    const run = cli(["bench", "quality", ...tinyQuality]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^## ConvergeBench: routing quality\n/);
+    expect(run.stdout).toMatch(/\n\| Convergent router \| [\d.]+% \| [\d.]+% \|/);
+    expect(run.stdout).toContain("| oracle (least expected cost) |");
+    expect(run.stdout).toContain("### Targets");
+  }, 120_000);
 });

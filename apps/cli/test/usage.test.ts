@@ -31,7 +31,7 @@ describe("convergent usage", () => {
   it("exits 2 on a benchmark that does not exist", () => {
     const run = cli(["bench", "quantum"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Allowed choices are router, runtime.");
+    expect(run.stderr).toContain("Allowed choices are router, runtime, quality.");
   });
 
   it("exits 0 with --help and --version", () => {

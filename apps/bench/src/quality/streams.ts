@@ -1,0 +1,176 @@
+// ConvergeBench's streams: an online stream where outcomes reach calibration only after the feedback latency
+// (how well calibrated is the router after 100, 500, 2,000 outcomes?), and a stream with a mid-stream shift
+// (how many tasks until the router's regret is back where it was?).
+import { type Calibration, type PolicyInput, createCalibration, createRouter } from "@convergent/router";
+import { expectedCalibrationError } from "./metrics.js";
+import { type OutcomeTable, expectedCost } from "./outcomeTable.js";
+import { outcomeOf } from "./strategies.js";
+import { type BenchRoute, benchRoutes } from "./world.js";
+
+/** Calibration error after some number of outcomes. */
+export interface EceFigure {
+  /** Outcomes calibration had received. */
+  readonly outcomes: number;
+  /** Expected calibration error of P(agent fails) over the evaluation tasks (10 bins); null when the stream never delivered that many outcomes. */
+  readonly ece: number | null;
+  /** Stream tasks decided when that many outcomes had arrived. */
+  readonly atTask: number | null;
+}
+
+/** Options of {@link onlineCalibration}. */
+export interface OnlineCalibrationOptions {
+  /** The stream, in arrival order. */
+  readonly stream: OutcomeTable;
+  /** Tasks on which calibration is measured (their realised autonomous runs are the truth). */
+  readonly evaluation: OutcomeTable;
+  readonly policy: PolicyInput;
+  /** Outcome counts at which calibration is measured. */
+  readonly checkpoints: readonly number[];
+  /** Seconds between two tasks of the stream. */
+  readonly arrivalIntervalSec: number;
+}
+
+/** When a run's outcome becomes known: after the feedback latency (never, when feedback never arrives). */
+export function outcomeDelaySec(stream: OutcomeTable, i: number, route: BenchRoute): number {
+  const r = stream.realised[i]!;
+  const latent = stream.tasks[i]!.latent;
+  const o = r.outcomes[route];
+  if (route === "human") return o.humanMinutes * 60;
+  // A person who took over or rejected the result knows at once; otherwise the truth shows after the latency.
+  if (o.agentFailed && o.humanMinutes > 0) return latent.latencySec === null ? o.humanMinutes * 60 : r.loop.attempts * latent.latencySec + o.humanMinutes * 60;
+  return latent.latencySec ?? Infinity;
+}
+
+/** Runs the online stream and measures the calibration error of P(agent fails) at each checkpoint. */
+export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[] {
+  const calibration = createCalibration();
+  const router = createRouter({ policy: options.policy, calibration });
+  const pending: { at: number; kind: string; route: BenchRoute; outcome: ReturnType<typeof outcomeOf> }[] = [];
+  const checkpoints = [...options.checkpoints].sort((a, b) => a - b);
+  const snapshots = new Map<number, { snapshot: unknown; atTask: number }>();
+  let received = 0;
+  let next = 0;
+  const deliverUntil = (time: number, atTask: number) => {
+    pending.sort((a, b) => a.at - b.at);
+    while (pending.length > 0 && pending[0]!.at <= time) {
+      const p = pending.shift()!;
+      router.recordOutcome({ kind: p.kind, route: p.route, outcome: p.outcome });
+      received++;
+      while (next < checkpoints.length && checkpoints[next]! <= received) {
+        snapshots.set(checkpoints[next]!, { snapshot: calibration.snapshot(), atTask });
+        next++;
+      }
+    }
+  };
+  if (checkpoints[0] === 0) {
+    snapshots.set(0, { snapshot: calibration.snapshot(), atTask: 0 });
+    next = 1;
+  }
+  const { stream } = options;
+  for (let i = 0; i < stream.tasks.length; i++) {
+    const now = i * options.arrivalIntervalSec;
+    deliverUntil(now, i);
+    const t = stream.tasks[i]!;
+    const route = router.decide(t.observed).route;
+    const delay = outcomeDelaySec(stream, i, route);
+    if (Number.isFinite(delay)) pending.push({ at: now + delay, kind: t.latent.kind, route, outcome: outcomeOf(route, stream.realised[i]!) });
+  }
+  deliverUntil(Infinity, stream.tasks.length);
+  return checkpoints.map((n) => {
+    const s = snapshots.get(n);
+    if (s === undefined) return { outcomes: n, ece: null, atTask: null };
+    return { outcomes: n, ece: agentCalibrationError(options.evaluation, options.policy, createCalibration(s.snapshot)), atTask: s.atTask };
+  });
+}
+
+/** ECE of the router's P(agent fails) against the realised autonomous runs of a table. */
+export function agentCalibrationError(table: OutcomeTable, policy: PolicyInput, calibration: Calibration): number {
+  const router = createRouter({ policy, calibration });
+  const predicted = table.tasks.map((t) => router.decide(t.observed).estimates.autonomous.failureProbability);
+  const observed = table.realised.map((r) => r.outcomes.autonomous.agentFailed);
+  return expectedCalibrationError(predicted, observed).ece;
+}
+
+/** How the router coped with a shift of one family's truth in the middle of a stream. */
+export interface ShiftFigures {
+  readonly family: string;
+  /** What changed, in words. */
+  readonly change: string;
+  /** Index of the first shifted task. */
+  readonly at: number;
+  readonly tasks: number;
+  /** Mean regret per task of the shifted family (expected cost above the oracle's) before the shift. */
+  readonly regretBefore: number;
+  /** The same over the family's first 50 tasks after the shift, and over its last 50. */
+  readonly regretJustAfter: number;
+  readonly regretAtEnd: number;
+  /** "Within target": a rolling mean over `window` of the family's tasks at most this. */
+  readonly threshold: number;
+  readonly window: number;
+  /** Stream tasks after the shift until the rolling regret stays within target; null when it never does. */
+  readonly recoveryTasks: number | null;
+  /** The rolling regret after each of the family's tasks: the stream index and the value. */
+  readonly rolling: { readonly task: number; readonly regret: number }[];
+}
+
+/** Options of {@link shiftRecovery}. */
+export interface ShiftRecoveryOptions {
+  readonly stream: OutcomeTable;
+  readonly policy: PolicyInput;
+  readonly family: string;
+  readonly change: string;
+  readonly at: number;
+  readonly perMinute: number;
+  /** Calibration to start from (the warm-up's, so the stream starts in a steady state). */
+  readonly calibration?: Calibration;
+  /** Family tasks per rolling window (40 by default). */
+  readonly window?: number;
+}
+
+/** Streams the shifted tasks through the router, feeding outcomes back at once, and measures its recovery. */
+export function shiftRecovery(options: ShiftRecoveryOptions): ShiftFigures {
+  const { stream, perMinute } = options;
+  const calibration = createCalibration(options.calibration?.snapshot());
+  const router = createRouter({ policy: options.policy, calibration });
+  const window = options.window ?? 40;
+  const family: { task: number; regret: number }[] = [];
+  for (let i = 0; i < stream.tasks.length; i++) {
+    const t = stream.tasks[i]!;
+    const route = router.decide(t.observed).route;
+    router.recordOutcome({ kind: t.latent.kind, route, outcome: outcomeOf(route, stream.realised[i]!) });
+    if (t.latent.family !== options.family) continue;
+    let best = Infinity;
+    for (const r of benchRoutes) best = Math.min(best, expectedCost(stream, i, r, perMinute));
+    family.push({ task: i, regret: expectedCost(stream, i, route, perMinute) - best });
+  }
+  const mean = (xs: readonly { regret: number }[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x.regret, 0) / xs.length);
+  const before = family.filter((f) => f.task < options.at);
+  const after = family.filter((f) => f.task >= options.at);
+  const regretBefore = mean(before);
+  const threshold = Math.max(regretBefore * 1.25, regretBefore + 1);
+  const rolling: { task: number; regret: number }[] = [];
+  for (let k = 0; k < family.length; k++) rolling.push({ task: family[k]!.task, regret: mean(family.slice(Math.max(0, k - window + 1), k + 1)) });
+  // The first point after the shift from which every rolling window that holds only shifted tasks stays within target.
+  const firstAfter = rolling.findIndex((r) => r.task >= options.at);
+  let recoveryTasks: number | null = null;
+  if (firstAfter >= 0) {
+    let k = rolling.length - 1;
+    if (rolling[k]!.regret <= threshold) {
+      while (k - 1 >= firstAfter && rolling[k - 1]!.regret <= threshold) k--;
+      recoveryTasks = rolling[k]!.task - options.at;
+    }
+  }
+  return {
+    family: options.family,
+    change: options.change,
+    at: options.at,
+    tasks: stream.tasks.length,
+    regretBefore,
+    regretJustAfter: mean(after.slice(0, 50)),
+    regretAtEnd: mean(after.slice(-50)),
+    threshold,
+    window,
+    recoveryTasks,
+    rolling,
+  };
+}
