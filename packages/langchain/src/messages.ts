@@ -43,7 +43,7 @@ export function buildMessages(input: AttemptInput, options: BuildMessagesOptions
 /** One feedback item as a line: who said it, about which attempt, and the sandbox's error when there is one. */
 export function formatFeedback(feedback: Feedback): string {
   const about = feedback.attempt === null ? "" : ` on attempt ${feedback.attempt}`;
-  const who = feedback.source === "sandbox" ? "sandbox verdict" : "reviewer";
+  const who = feedback.source === "sandbox" ? "sandbox verdict" : feedback.source === "runtime" ? "failed attempt" : "reviewer";
   const error = feedback.error === undefined ? "" : ` (error ${feedback.error})`;
   return `- ${who}${about}${error}: ${feedback.message}`;
 }

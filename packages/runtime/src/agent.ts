@@ -3,11 +3,14 @@ import { type JsonValue, type Task, isJsonValue } from "@convergent/router";
 import { z } from "zod";
 import type { Usage } from "./events.js";
 
-/** Feedback the agent gets for its next attempt: a sandbox's verdict or a reviewer's message. */
+/**
+ * Feedback the agent gets for its next attempt: a sandbox's verdict, a reviewer's message, or the runtime's
+ * note that the previous attempt failed (the agent threw, or returned something that is not a result).
+ */
 export interface Feedback {
   /** The attempt it is about (null for a message not tied to one). */
   readonly attempt: number | null;
-  readonly source: "sandbox" | "reviewer";
+  readonly source: "sandbox" | "reviewer" | "runtime";
   readonly message: string;
   /** The sandbox's error value, when it came from a sandbox. */
   readonly error?: number;

@@ -179,8 +179,17 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
     }
     case "attempt.failed": {
       const d = event.data;
+      // An agent that fails once (a model's malformed reply, a timeout) gets the failure as feedback and tries
+      // again within its budgets; twice in a row, or a failing sandbox, goes to a person.
+      const before = state.attempts.find((a) => a.attempt === d.attempt - 1);
+      const again = d.stage === "agent" && before !== undefined && before.failed?.stage === "agent";
       updateAttempt(state, d.attempt, { failed: { error: d.error, stage: d.stage } });
-      state.next = { step: "escalate", reason: d.stage === "agent" ? "agent-error" : "sandbox-error", detail: d.error, errorFactor: null };
+      if (d.stage === "agent" && !again) {
+        state.feedback.push({ attempt: d.attempt, source: "runtime", message: `the attempt failed: ${d.error}` });
+        state.next = { step: "attempt" };
+      } else {
+        state.next = { step: "escalate", reason: d.stage === "agent" ? "agent-error" : "sandbox-error", detail: d.error, errorFactor: null };
+      }
       break;
     }
     case "run.escalated":

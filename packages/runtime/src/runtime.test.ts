@@ -127,6 +127,26 @@ describe("autonomous runs", () => {
     expect(run.status).toBe("waiting");
     const journal = await store.readRun(run.runId);
     expect(journal.find((e) => e.type === "attempt.failed")!.data).toMatchObject({ stage: "agent", error: "agent scripted returned an invalid result: output: must be JSON data" });
+    // One failure is fed back for another try; the second in a row goes to a person.
+    expect(journal.filter((e) => e.type === "attempt.failed")).toHaveLength(2);
+    expect(journal.find((e) => e.type === "run.escalated")!.data).toMatchObject({ reason: "agent-error" });
+  });
+
+  it("gives an agent's failure back as feedback, and the next attempt can succeed", async () => {
+    const { router, store } = setup();
+    let calls = 0;
+    const flaky = scriptedAgent({
+      kinds: ["math.*"],
+      respond: (input) => {
+        calls++;
+        if (calls === 1) throw new Error("the model's reply was not valid JSON");
+        expect(input.feedback).toEqual([{ attempt: 1, source: "runtime", message: "the attempt failed: agent scripted failed: the model's reply was not valid JSON" }]);
+        return { output: { guess: 42 } };
+      },
+    });
+    const runtime = createRuntime({ router, store, agents: [flaky], sandboxes: [distance] });
+    const run = await runtime.submit(guessTask("flaky-1"));
+    expect(run).toMatchObject({ status: "succeeded", attempts: 2, output: { guess: 42 } });
   });
 });
 

@@ -344,7 +344,8 @@ describe("convergent demo --llm, end to end with LangChain's fake chat model", (
       ["demo-schedule-week", "llm-scheduler"],
       ["demo-i18n-checkout", "llm-translator"],
     ] as const) {
-      expect(row(id)).toMatch(new RegExp(` waiting +1 .* escalated: agent ${agent} failed: ${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      // One failure is fed back for another try; the second in a row escalates.
+      expect(row(id)).toMatch(new RegExp(` waiting +2 .* escalated: agent ${agent} failed: ${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
     }
     expect(text).toMatch(new RegExp(`^ {2}model errors +recorded as failed attempts and escalated to people:\\n {26}${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     expect(text).not.toContain(secretKey.slice(0, 8));
