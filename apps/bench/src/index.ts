@@ -72,6 +72,7 @@ export {
   hindsightStrategy,
   oracleStrategy,
   outcomeOf,
+  outcomeRecord,
   randomStrategy,
   staticRulesStrategy,
   tuneA2iThreshold,

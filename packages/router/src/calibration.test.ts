@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Route, type Task, createCalibration, createRouter, isConvergentError, posteriorFailure } from "./index.js";
+import { type Route, type Task, createCalibration, createRouter, isConvergentError, monotoneMap, posteriorFailure } from "./index.js";
 
 const translate: Task = {
   id: "tr-1",
@@ -99,5 +100,104 @@ describe("calibration", () => {
     // More evidence narrows the bound toward the mean.
     const more = posteriorFailure(0.2, 10, { successes: 300, failures: 20 }, 1.645);
     expect(more.probability - ((10 * 0.2 + 20) / 330)).toBeLessThan(bound.probability - mean.probability);
+  });
+});
+
+describe("model-relative calibration", () => {
+  const kind = "data.transform";
+
+  it("corrects the model by the kind's ratio of failures to expectation, keeping tasks of the kind apart", () => {
+    const c = createCalibration();
+    // The model says 0.2 and 0.6; agents fail half as often as it says.
+    for (let i = 0; i < 200; i++) {
+      c.recordOutcome({ kind, route: "autonomous", outcome: i % 10 === 0 ? "failed" : "succeeded", modelFailure: 0.2 });
+      c.recordOutcome({ kind, route: "supervised", outcome: i % 10 < 3 ? "overridden" : "succeeded", modelFailure: 0.6 });
+    }
+    const low = c.agentPrior(kind, 0.2, 10).prior;
+    const high = c.agentPrior(kind, 0.6, 10).prior;
+    expect(low).toBeCloseTo(0.1, 1);
+    expect(high).toBeCloseTo(0.3, 1);
+    expect(high).toBeGreaterThan(low);
+    // Every outcome carried the model's estimate, so none is left for the Beta update.
+    expect(c.agentPrior(kind, 0.2, 10).counts).toEqual({ successes: 0, failures: 0 });
+  });
+
+  it("gives a kind that never ran an agent the map learned over the other kinds", () => {
+    const c = createCalibration();
+    for (let i = 0; i < 300; i++) c.recordOutcome({ kind, route: "autonomous", outcome: i % 4 === 0 ? "failed" : "succeeded", modelFailure: 0.9 });
+    expect(c.agentPrior("legal.nda", 0.9, 10).prior).toBeCloseTo(0.25, 1);
+    expect(c.agentPrior("legal.nda", 0.9, 10).counts).toEqual({ successes: 0, failures: 0 });
+  });
+
+  it("leaves the model alone without model-carrying outcomes", () => {
+    const c = createCalibration();
+    c.recordOutcome({ kind, route: "autonomous", outcome: "failed" });
+    expect(c.agentPrior(kind, 0.37, 10)).toEqual({ prior: 0.37, counts: { successes: 0, failures: 1 } });
+  });
+
+  it("learns the share of autonomous failures that show while running from overridden and failed runs", () => {
+    const c = createCalibration();
+    expect(c.visibleShare(kind, 0.1, 10)).toBe(0.1);
+    for (let i = 0; i < 90; i++) c.recordOutcome({ kind, route: "autonomous", outcome: "overridden" });
+    for (let i = 0; i < 10; i++) c.recordOutcome({ kind, route: "autonomous", outcome: "failed" });
+    expect(c.visibleShare(kind, 0.1, 10)).toBeGreaterThan(0.8);
+    // Another kind borrows the pooled share until it has failures of its own.
+    expect(c.visibleShare("ops.incident", 0.1, 10)).toBeGreaterThan(0.8);
+  });
+
+  it("keeps the model-relative bins and overridden counts through a snapshot", () => {
+    const a = createCalibration();
+    a.recordOutcome({ kind, route: "autonomous", outcome: "overridden", modelFailure: 0.42 });
+    a.recordOutcome({ kind, route: "autonomous", outcome: "succeeded", modelFailure: 0.05 });
+    const snapshot = JSON.parse(JSON.stringify(a.snapshot()));
+    expect(snapshot.entries).toEqual([
+      {
+        kind,
+        route: "autonomous",
+        successes: 1,
+        failures: 1,
+        overridden: 1,
+        modelled: [
+          { bin: 0, outcomes: 1, failures: 0, expected: 0.05 },
+          { bin: 4, outcomes: 1, failures: 1, expected: 0.42 },
+        ],
+      },
+    ]);
+    const b = createCalibration(snapshot);
+    expect(b.snapshotId).toBe(a.snapshotId);
+    expect(b.agentPrior(kind, 0.42, 10)).toEqual(a.agentPrior(kind, 0.42, 10));
+    expect(b.visibleShare(kind, 0.5, 10)).toBe(a.visibleShare(kind, 0.5, 10));
+  });
+
+  it("gives decisions the model's estimate to pass back with the outcome", () => {
+    const router = createRouter();
+    const d = router.decide(translate);
+    expect(d.calibration.modelFailure).toBeCloseTo(1 - d.convergence.score, 12);
+    expect(d.calibration.agentFailure).toBeCloseTo(d.calibration.modelFailure, 12);
+  });
+});
+
+describe("monotoneMap", () => {
+  it("is the identity without outcomes and never falls as the model's estimate rises", () => {
+    expect(monotoneMap([], 10)(0.3)).toBe(0.3);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ outcomes: fc.integer({ min: 0, max: 50 }), failures: fc.integer({ min: 0, max: 50 }), x: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 10, maxLength: 10 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (raw, a, b) => {
+          const bins = raw.map((r, i) => {
+            const outcomes = r.outcomes;
+            const x = (i + r.x * 0.999) / 10;
+            return { outcomes, failures: Math.min(r.failures, outcomes), expected: outcomes * x };
+          });
+          const map = monotoneMap(bins, 10);
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(map(lo)).toBeLessThanOrEqual(map(hi) + 1e-12);
+          expect(map(hi)).toBeLessThanOrEqual(1);
+          expect(map(lo)).toBeGreaterThanOrEqual(0);
+        },
+      ),
+    );
   });
 });

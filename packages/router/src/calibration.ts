@@ -13,10 +13,26 @@ export const outcomeSchema = z.strictObject({
   kind: z.string().min(1),
   route: routeSchema,
   outcome: z.enum(outcomeKinds).describe("overridden: a person rejected or replaced the result; counts as a failure of that route."),
+  modelFailure: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "The convergence model's P(agent fails) for the task when it was decided (Decision.calibration.modelFailure). With it, calibration learns how far the model is off instead of replacing it by the kind's average.",
+    ),
 });
 
 /** One outcome fed to calibration. */
 export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** Outcomes that carried the model's estimate, in one bin of that estimate. */
+export const modelBinSchema = z.strictObject({
+  bin: z.number().int().min(0),
+  outcomes: z.number().int().min(1),
+  failures: z.number().int().min(0),
+  expected: z.number().min(0).describe("The sum of the model's estimates of these outcomes."),
+});
 
 /** Counts for one kind and route. */
 export const calibrationEntrySchema = z.strictObject({
@@ -24,6 +40,8 @@ export const calibrationEntrySchema = z.strictObject({
   route: routeSchema,
   successes: z.number().int().min(0),
   failures: z.number().int().min(0),
+  overridden: z.number().int().min(0).optional().describe("How many of the failures were overridden (a person took over or rejected the result)."),
+  modelled: z.array(modelBinSchema).optional().describe("The part of these counts that carried the model's estimate, per bin of it."),
 });
 
 /** A calibration snapshot as JSON: the counts and their content id. */
@@ -65,6 +83,19 @@ export interface Calibration {
   agentCounts(kind: string): Counts;
   /** Human outcomes for a kind. */
   humanCounts(kind: string): Counts;
+  /**
+   * The agent's failure prior for a task of `kind` whose model estimate is `modelFailure`, corrected by the outcomes
+   * that carried a model estimate (a monotone map of the estimate learned over every kind, then the kind's own ratio
+   * of failures to that map's expectation, each shrunk by `strength` pseudo-outcomes), and the counts of the agent
+   * outcomes that carried no estimate (for the Beta update on top).
+   */
+  agentPrior(kind: string, modelFailure: number, strength: number): { readonly prior: number; readonly counts: Counts };
+  /**
+   * The share of an autonomous agent's failures that show while it runs (the run escalates and a person takes
+   * over, recorded as `overridden`) rather than later (`failed`): the model's share `modelShare` updated with the
+   * autonomous failures of every kind, then with the kind's own, each worth `strength` pseudo-outcomes.
+   */
+  visibleShare(kind: string, modelShare: number, strength: number): number;
   /** The counts as JSON, with a content id that decisions name. */
   snapshot(): CalibrationSnapshot;
   /** The content id of the current counts. */
@@ -85,9 +116,46 @@ const zero: Counts = { successes: 0, failures: 0 };
  */
 export function createCalibration(snapshot?: unknown): Calibration {
   const byKey = new Map<string, { successes: number; failures: number }>();
+  // Autonomous failures that showed while running (overridden) and all autonomous failures, per kind and overall.
+  const autonomousFailures = new Map<string, { overridden: number; failures: number }>();
+  const allAutonomousFailures = { overridden: 0, failures: 0 };
+  const overriddenByKey = new Map<string, number>();
   const agent = new Map<string, { successes: number; failures: number }>();
   const human = new Map<string, { successes: number; failures: number }>();
   let cachedId: string | undefined;
+
+  // Agent outcomes that carried the model's estimate, per kind and over every kind, in bins of the estimate.
+  const modelled = new Map<string, BinStats[]>();
+  const modelledByKey = new Map<string, BinStats[]>();
+  const global: BinStats[] = emptyBins();
+  let globalVersion = 0;
+  let mapCache: { version: number; strength: number; map: (p: number) => number } | undefined;
+  const kindCache = new Map<string, { version: number; strength: number; ratio: number; counts: Counts }>();
+
+  const addModelled = (kind: string, route: Route, bin: number, outcomes: number, failures: number, expected: number) => {
+    const key = `${route}\u0000${kind}`;
+    for (const bins of [modelledByKey.get(key) ?? setNew(modelledByKey, key), modelled.get(kind) ?? setNew(modelled, kind), global]) {
+      const b = bins[bin]!;
+      b.outcomes += outcomes;
+      b.failures += failures;
+      b.expected += expected;
+    }
+    globalVersion++;
+  };
+
+  const addOverridden = (kind: string, route: Route, failures: number, overridden: number) => {
+    if (overridden > 0) {
+      const key = `${route}\u0000${kind}`;
+      overriddenByKey.set(key, (overriddenByKey.get(key) ?? 0) + overridden);
+    }
+    if (route !== "autonomous") return;
+    const entry = autonomousFailures.get(kind) ?? { overridden: 0, failures: 0 };
+    entry.overridden += overridden;
+    entry.failures += failures;
+    autonomousFailures.set(kind, entry);
+    allAutonomousFailures.overridden += overridden;
+    allAutonomousFailures.failures += failures;
+  };
 
   const add = (kind: string, route: Route, successes: number, failures: number) => {
     const key = `${route}\u0000${kind}`;
@@ -113,7 +181,13 @@ export function createCalibration(snapshot?: unknown): Calibration {
         { problems },
       );
     }
-    for (const e of parsed.data.entries) add(e.kind, e.route, e.successes, e.failures);
+    for (const e of parsed.data.entries) {
+      add(e.kind, e.route, e.successes, e.failures);
+      // Snapshots without the overridden count leave the split of failures to the model.
+      if (e.overridden !== undefined) addOverridden(e.kind, e.route, e.failures, Math.min(e.overridden, e.failures));
+      if (e.route === "human" || e.modelled === undefined) continue;
+      for (const b of e.modelled) if (b.bin < modelBins) addModelled(e.kind, e.route, b.bin, b.outcomes, b.failures, b.expected);
+    }
   };
   if (snapshot !== undefined) absorb(snapshot);
 
@@ -121,7 +195,17 @@ export function createCalibration(snapshot?: unknown): Calibration {
     [...byKey.entries()]
       .map(([key, counts]) => {
         const [route, kind] = key.split("\u0000") as [Route, string];
-        return { kind, route, successes: counts.successes, failures: counts.failures };
+        const bins = modelledByKey.get(key);
+        const list = bins === undefined ? [] : bins.flatMap((b, bin) => (b.outcomes === 0 ? [] : [{ bin, outcomes: b.outcomes, failures: b.failures, expected: b.expected }]));
+        const overridden = overriddenByKey.get(key) ?? 0;
+        return {
+          kind,
+          route,
+          successes: counts.successes,
+          failures: counts.failures,
+          ...(overridden > 0 ? { overridden } : {}),
+          ...(list.length > 0 ? { modelled: list } : {}),
+        };
       })
       .sort((x, y) => (x.kind < y.kind ? -1 : x.kind > y.kind ? 1 : x.route < y.route ? -1 : x.route > y.route ? 1 : 0));
 
@@ -134,9 +218,49 @@ export function createCalibration(snapshot?: unknown): Calibration {
       }
       const ok = parsed.data.outcome === "succeeded";
       add(parsed.data.kind, parsed.data.route, ok ? 1 : 0, ok ? 0 : 1);
+      if (!ok) addOverridden(parsed.data.kind, parsed.data.route, 1, parsed.data.outcome === "overridden" ? 1 : 0);
+      const m = parsed.data.modelFailure;
+      if (m !== undefined && parsed.data.route !== "human") addModelled(parsed.data.kind, parsed.data.route, binOf(m), 1, ok ? 0 : 1, m);
     },
     absorb,
     agentCounts: (kind) => agent.get(kind) ?? zero,
+    visibleShare(kind, modelShare, strength) {
+      const all = allAutonomousFailures;
+      if (all.failures === 0) return modelShare;
+      const pooled = (all.overridden + strength * modelShare) / (all.failures + strength);
+      const own = autonomousFailures.get(kind);
+      return own === undefined ? pooled : (own.overridden + strength * pooled) / (own.failures + strength);
+    },
+    agentPrior(kind, modelFailure, strength) {
+      const all = agent.get(kind) ?? zero;
+      if (globalVersion === 0) return { prior: modelFailure, counts: all };
+      if (mapCache === undefined || mapCache.version !== globalVersion || mapCache.strength !== strength) {
+        mapCache = { version: globalVersion, strength, map: monotoneMap(global, strength) };
+      }
+      const map = mapCache.map;
+      let k = kindCache.get(kind);
+      if (k === undefined || k.version !== globalVersion || k.strength !== strength) {
+        const bins = modelled.get(kind);
+        let n = 0;
+        let failures = 0;
+        let expected = 0;
+        if (bins !== undefined) {
+          for (const b of bins) {
+            if (b.outcomes === 0) continue;
+            n += b.outcomes;
+            failures += b.failures;
+            expected += b.outcomes * map(b.expected / b.outcomes);
+          }
+        }
+        const mean = n === 0 ? 0 : expected / n;
+        const ratio = n === 0 || expected <= 0 ? 1 : (failures + strength * mean) / (expected + strength * mean);
+        const counts = { successes: all.successes - (n - failures), failures: all.failures - failures };
+        k = { version: globalVersion, strength, ratio, counts };
+        kindCache.set(kind, k);
+      }
+      const prior = k.ratio * map(modelFailure);
+      return { prior: prior > 1 ? 1 : prior, counts: k.counts };
+    },
     humanCounts: (kind) => human.get(kind) ?? zero,
     snapshot() {
       const list = entries();
@@ -146,6 +270,65 @@ export function createCalibration(snapshot?: unknown): Calibration {
       cachedId ??= contentHash(entries());
       return cachedId;
     },
+  };
+}
+
+/** Bins of the model's failure estimate in which calibration keeps the outcomes that carried one. */
+export const modelBins = 10;
+
+interface BinStats {
+  outcomes: number;
+  failures: number;
+  expected: number;
+}
+
+const emptyBins = (): BinStats[] => Array.from({ length: modelBins }, () => ({ outcomes: 0, failures: 0, expected: 0 }));
+
+function setNew(map: Map<string, BinStats[]>, key: string): BinStats[] {
+  const bins = emptyBins();
+  map.set(key, bins);
+  return bins;
+}
+
+function binOf(p: number): number {
+  const b = Math.floor(p * modelBins);
+  return b < 0 ? 0 : b >= modelBins ? modelBins - 1 : b;
+}
+
+/**
+ * A monotone map from the model's estimate to the observed failure rate: each bin's rate shrunk toward the model
+ * by `strength` pseudo-outcomes, made non-decreasing by pooling adjacent violators, and interpolated linearly
+ * between the bins' mean estimates (outside them, the nearest bin's ratio to the model). Identity without data.
+ */
+export function monotoneMap(bins: readonly { outcomes: number; failures: number; expected: number }[], strength: number): (p: number) => number {
+  const points: { x: number; y: number; w: number }[] = [];
+  for (const b of bins) {
+    if (b.outcomes === 0) continue;
+    const x = b.expected / b.outcomes;
+    points.push({ x, y: (b.failures + strength * x) / (b.outcomes + strength), w: b.outcomes + strength });
+  }
+  if (points.length === 0) return (p) => p;
+  // Pool adjacent violators (weighted), keeping each block's points at their own x.
+  const blocks: { y: number; w: number; from: number; to: number }[] = [];
+  points.forEach((pt, i) => {
+    blocks.push({ y: pt.y, w: pt.w, from: i, to: i });
+    while (blocks.length > 1 && blocks[blocks.length - 2]!.y > blocks[blocks.length - 1]!.y) {
+      const b = blocks.pop()!;
+      const a = blocks.pop()!;
+      blocks.push({ y: (a.y * a.w + b.y * b.w) / (a.w + b.w), w: a.w + b.w, from: a.from, to: b.to });
+    }
+  });
+  for (const b of blocks) for (let i = b.from; i <= b.to; i++) points[i]!.y = b.y;
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  return (p) => {
+    if (p <= first.x) return first.x <= 0 ? first.y : (p * first.y) / first.x;
+    if (p >= last.x) return last.x <= 0 ? last.y : Math.min(1, Math.max(last.y, (p * last.y) / last.x));
+    let i = 1;
+    while (points[i]!.x < p) i++;
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    return b.x === a.x ? b.y : a.y + ((p - a.x) / (b.x - a.x)) * (b.y - a.y);
   };
 }
 

@@ -26,11 +26,14 @@ export interface RouteEstimate {
 }
 
 /**
- * Expected costs per route, each linear in the effective stakes S:
- * - autonomous: agent + p·S
- * - supervised: agent + review + p·q·(rework by a person) + (p·(1−q) + p·q·e)·S
+ * Expected costs per route, each linear in the effective stakes S, with p the agent's failure probability, v the
+ * share of those failures the sandbox and the monitor see (the run escalates to a person instead of failing
+ * silently), q the review catch rate and e the human error rate:
+ * - autonomous: agent + p·v·(task minutes + e·S) + p·(1−v)·S
+ * - supervised: agent + review + (p·v + p·(1−v)·q)·(task minutes + e·S) + p·(1−v)·(1−q)·S
  * - human: task minutes + e·S
- * with p the agent's failure probability, q the review catch rate and e the human error rate.
+ * With v = 0 (the default) every agent failure goes unnoticed unless a reviewer catches it. A failure that shows
+ * escalates only when a person's time plus their errors cost less than the stakes (otherwise v counts as 0).
  */
 export function estimateRoutes(
   params: CostParams,
@@ -38,18 +41,38 @@ export function estimateRoutes(
   humanError: number,
   attempts: number,
   effectiveStakes: number,
+  visibleShare = 0,
 ): Record<Route, RouteEstimate> {
   const rate = params.reviewerPerMinute;
   const agentCost = params.agentPerAttempt * attempts;
   const q = params.reviewCatchRate;
-  const caught = agentFailure * q;
-  const supervisedMinutes = params.reviewMinutes + caught * params.humanTaskMinutes;
-  const supervisedFailure = agentFailure * (1 - q) + caught * humanError;
+  // A failure that shows escalates to a person only while that costs less than letting it fail: a visible
+  // failure is then never dearer than a silent one, so more closure never makes a route dearer.
+  const escalate = rate * params.humanTaskMinutes + humanError * effectiveStakes <= effectiveStakes;
+  const visible = escalate ? agentFailure * visibleShare : 0;
+  const hidden = agentFailure - visible;
+  const caught = hidden * q;
+  const autonomousMinutes = visible * params.humanTaskMinutes;
+  const autonomousFailure = hidden + visible * humanError;
+  const supervisedMinutes = params.reviewMinutes + (visible + caught) * params.humanTaskMinutes;
+  const supervisedFailure = hidden * (1 - q) + (visible + caught) * humanError;
   return {
-    autonomous: route(agentFailure, agentCost, 0, rate, effectiveStakes),
+    autonomous: route(autonomousFailure, agentCost, autonomousMinutes, rate, effectiveStakes),
     supervised: route(supervisedFailure, agentCost, supervisedMinutes, rate, effectiveStakes),
     human: route(humanError, 0, params.humanTaskMinutes, rate, effectiveStakes),
   };
+}
+
+/**
+ * The share of an agent's failures that show while it runs, from the convergence model: the checkable error
+ * left after the feedback cycles (c·ρᵏ) shows in the sandbox's verdicts, so the run escalates to a person; the
+ * unchecked part (1 − c) never shows. Without a feedback cycle nothing shows.
+ */
+export function visibleFailureShare(ruleClosure: number, residualError: number, cycles: number): number {
+  if (cycles < 1) return 0;
+  const visible = ruleClosure * residualError;
+  const total = 1 - ruleClosure + visible;
+  return total <= 0 ? 0 : visible / total;
 }
 
 function route(failureProbability: number, agentCost: number, humanMinutes: number, rate: number, stakes: number): RouteEstimate {

@@ -72,6 +72,8 @@ export const decisionSchema = z
       snapshotId: z.string(),
       agentObservations: z.number(),
       humanObservations: z.number(),
+      modelFailure: z.number().describe("The convergence model's P(agent fails) before calibration; pass it back as Outcome.modelFailure."),
+      agentFailure: z.number().describe("P(agent fails) after calibration: what the route estimates use."),
     }),
   })
   .describe("The router's decision for one task.");

@@ -48,10 +48,10 @@ export { compileRule, compileWhen, compileComparison } from "./rules.js";
 export type { CompiledRule, RuleContext } from "./rules.js";
 export { compileKindGlob, compileKindMatcher } from "./glob.js";
 
-export { estimateRoutes, expectedAttempts } from "./costs.js";
+export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 export type { CostParams, RouteEstimate } from "./costs.js";
 
-export { createCalibration, posteriorFailure, outcomeSchema, calibrationSnapshotSchema, outcomeKinds } from "./calibration.js";
+export { createCalibration, posteriorFailure, monotoneMap, modelBins, outcomeSchema, calibrationSnapshotSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
 export type { Calibration, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
 
 export { createRouter } from "./router.js";

@@ -1,6 +1,6 @@
 // The router: rules first, then the cheapest allowed route by expected cost, with reasons a reviewer can read.
 import { type Calibration, type Outcome, createCalibration, posteriorFailure } from "./calibration.js";
-import { type CostParams, type RouteEstimate, estimateRoutes, expectedAttempts } from "./costs.js";
+import { type CostParams, type RouteEstimate, estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 import type { Decision } from "./decisionSchema.js";
 import { compileKindGlob } from "./glob.js";
 import { unitHash } from "./hash.js";
@@ -273,13 +273,20 @@ export function createRouter(options: RouterOptions = {}): Router {
     }
 
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
-    const agentCounts = calibration.agentCounts(task.kind);
     const humanCounts = calibration.humanCounts(task.kind);
     const modelFailure = Math.max(policy.model.minFailureRate, 1 - convergence.score);
-    const agentFailure = posteriorFailure(modelFailure, policy.calibration.priorStrength, agentCounts, z);
+    // The model's estimate, corrected by outcomes that carried one (model-relative), then by those that did not (Beta).
+    const strength = policy.calibration.priorStrength;
+    const agentPrior = calibration.agentPrior(task.kind, modelFailure, strength);
+    const agentPosterior = posteriorFailure(Math.max(policy.model.minFailureRate, agentPrior.prior), strength, agentPrior.counts, z);
+    const agentCounts = calibration.agentCounts(task.kind);
+    const agentFailure = { probability: agentPosterior.probability, observations: agentCounts.successes + agentCounts.failures };
     const humanError = posteriorFailure(profile.costs.humanErrorRate, policy.calibration.priorStrength, humanCounts, z);
     const attempts = expectedAttempts(convergence.errorFactor, policy.model.targetError, profile.maxAttempts);
-    const estimates = estimateRoutes(profile.costs, agentFailure.probability, humanError.probability, attempts, effective);
+    const modelVisible = visibleFailureShare(signals.ruleClosure.value, convergence.residualError, convergence.cycles);
+    // Without a feedback cycle nothing can show while the agent runs, whatever other runs showed.
+    const visibleShare = convergence.cycles < 1 ? 0 : calibration.visibleShare(task.kind, modelVisible, strength);
+    const estimates = estimateRoutes(profile.costs, agentFailure.probability, humanError.probability, attempts, effective, visibleShare);
 
     const allowed = allowedByMask[ruleForbidden | guardForbidden]!;
     let route: Route;
@@ -330,6 +337,9 @@ export function createRouter(options: RouterOptions = {}): Router {
       const fromSandbox = sandboxReason(signals);
       if (fromSandbox !== undefined) reasons.push(fromSandbox);
     }
+    if (agentFailure.observations === 0 && agentPrior.prior !== modelFailure) {
+      reasons.push(`Calibrated on agent outcomes of other kinds with similar model estimates: failure ${percent(agentFailure.probability)} (model alone: ${percent(modelFailure)}).`);
+    }
     if (agentFailure.observations > 0) {
       reasons.push(
         `Calibrated on ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}: failure ${percent(agentFailure.probability)} (model alone: ${percent(modelFailure)}).`,
@@ -362,7 +372,13 @@ export function createRouter(options: RouterOptions = {}): Router {
       explored,
       reasons,
       policy: policyRef,
-      calibration: { snapshotId: calibration.snapshotId, agentObservations: agentFailure.observations, humanObservations: humanError.observations },
+      calibration: {
+        snapshotId: calibration.snapshotId,
+        agentObservations: agentFailure.observations,
+        humanObservations: humanError.observations,
+        modelFailure,
+        agentFailure: agentFailure.probability,
+      },
     };
   };
 

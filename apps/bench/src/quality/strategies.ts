@@ -1,6 +1,6 @@
 // The routers ConvergeBench compares: Convergent's router, the baselines a team would otherwise use, and the
 // oracles. Each routes a whole table at one setting of its knob, so a sweep of the knob draws its cost–failure curve.
-import { type Calibration, type Outcome, type PolicyInput, createCalibration, createRouter } from "@convergent/router";
+import { type Calibration, type Decision, type Outcome, type PolicyInput, createCalibration, createRouter } from "@convergent/router";
 import { mixSeed } from "./latentTasks.js";
 import { type OutcomeTable, expectedCost, realisedCost } from "./outcomeTable.js";
 import { familyOfKind } from "./families.js";
@@ -28,6 +28,11 @@ export function outcomeOf(route: BenchRoute, realisation: Pick<TaskRealisation, 
   if (!o.agentFailed) return "succeeded";
   // A person took over (escalation) or rejected the result (review): overridden. Otherwise the failure surfaced later.
   return o.humanMinutes > 0 ? "overridden" : "failed";
+}
+
+/** The outcome a run reports to calibration, carrying the model's estimate from its decision. */
+export function outcomeRecord(kind: string, decision: Pick<Decision, "route" | "calibration">, realisation: Pick<TaskRealisation, "outcomes">): Outcome {
+  return { kind, route: decision.route, outcome: outcomeOf(decision.route, realisation), modelFailure: decision.calibration.modelFailure };
 }
 
 /** A fixed route for every task. */
@@ -218,8 +223,8 @@ export function convergentStrategy(options: ConvergentStrategyOptions): Strategy
 export function warmUpCalibration(table: OutcomeTable, policy: PolicyInput, calibration: Calibration = createCalibration()): Calibration {
   const router = createRouter({ policy, calibration });
   table.tasks.forEach((t, i) => {
-    const route = router.decide(t.observed).route;
-    router.recordOutcome({ kind: t.latent.kind, route, outcome: outcomeOf(route, table.realised[i]!) });
+    const decision = router.decide(t.observed);
+    router.recordOutcome(outcomeRecord(t.latent.kind, decision, table.realised[i]!));
   });
   return calibration;
 }

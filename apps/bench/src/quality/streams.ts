@@ -1,10 +1,10 @@
 // ConvergeBench's streams: an online stream where outcomes reach calibration only after the feedback latency
 // (how well calibrated is the router after 100, 500, 2,000 outcomes?), and a stream with a mid-stream shift
 // (how many tasks until the router's regret is back where it was?).
-import { type Calibration, type PolicyInput, createCalibration, createRouter } from "@convergent/router";
+import { type Calibration, type Outcome, type PolicyInput, createCalibration, createRouter } from "@convergent/router";
 import { expectedCalibrationError } from "./metrics.js";
 import { type OutcomeTable, expectedCost } from "./outcomeTable.js";
-import { outcomeOf } from "./strategies.js";
+import { outcomeRecord } from "./strategies.js";
 import { type BenchRoute, benchRoutes } from "./world.js";
 
 /** Calibration error after some number of outcomes. */
@@ -45,7 +45,7 @@ export function outcomeDelaySec(stream: OutcomeTable, i: number, route: BenchRou
 export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[] {
   const calibration = createCalibration();
   const router = createRouter({ policy: options.policy, calibration });
-  const pending: { at: number; kind: string; route: BenchRoute; outcome: ReturnType<typeof outcomeOf> }[] = [];
+  const pending: { at: number; outcome: Outcome }[] = [];
   const checkpoints = [...options.checkpoints].sort((a, b) => a - b);
   const snapshots = new Map<number, { snapshot: unknown; atTask: number }>();
   let received = 0;
@@ -54,7 +54,7 @@ export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[
     pending.sort((a, b) => a.at - b.at);
     while (pending.length > 0 && pending[0]!.at <= time) {
       const p = pending.shift()!;
-      router.recordOutcome({ kind: p.kind, route: p.route, outcome: p.outcome });
+      router.recordOutcome(p.outcome);
       received++;
       while (next < checkpoints.length && checkpoints[next]! <= received) {
         snapshots.set(checkpoints[next]!, { snapshot: calibration.snapshot(), atTask });
@@ -71,9 +71,9 @@ export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[
     const now = i * options.arrivalIntervalSec;
     deliverUntil(now, i);
     const t = stream.tasks[i]!;
-    const route = router.decide(t.observed).route;
-    const delay = outcomeDelaySec(stream, i, route);
-    if (Number.isFinite(delay)) pending.push({ at: now + delay, kind: t.latent.kind, route, outcome: outcomeOf(route, stream.realised[i]!) });
+    const decision = router.decide(t.observed);
+    const delay = outcomeDelaySec(stream, i, decision.route);
+    if (Number.isFinite(delay)) pending.push({ at: now + delay, outcome: outcomeRecord(t.latent.kind, decision, stream.realised[i]!) });
   }
   deliverUntil(Infinity, stream.tasks.length);
   return checkpoints.map((n) => {
@@ -86,7 +86,7 @@ export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[
 /** ECE of the router's P(agent fails) against the realised autonomous runs of a table. */
 export function agentCalibrationError(table: OutcomeTable, policy: PolicyInput, calibration: Calibration): number {
   const router = createRouter({ policy, calibration });
-  const predicted = table.tasks.map((t) => router.decide(t.observed).estimates.autonomous.failureProbability);
+  const predicted = table.tasks.map((t) => router.decide(t.observed).calibration.agentFailure);
   const observed = table.realised.map((r) => r.outcomes.autonomous.agentFailed);
   return expectedCalibrationError(predicted, observed).ece;
 }
@@ -136,8 +136,9 @@ export function shiftRecovery(options: ShiftRecoveryOptions): ShiftFigures {
   const family: { task: number; regret: number }[] = [];
   for (let i = 0; i < stream.tasks.length; i++) {
     const t = stream.tasks[i]!;
-    const route = router.decide(t.observed).route;
-    router.recordOutcome({ kind: t.latent.kind, route, outcome: outcomeOf(route, stream.realised[i]!) });
+    const decision = router.decide(t.observed);
+    const route = decision.route;
+    router.recordOutcome(outcomeRecord(t.latent.kind, decision, stream.realised[i]!));
     if (t.latent.family !== options.family) continue;
     let best = Infinity;
     for (const r of benchRoutes) best = Math.min(best, expectedCost(stream, i, r, perMinute));
