@@ -40,7 +40,7 @@ export const calibrationEntrySchema = z.strictObject({
   route: routeSchema,
   successes: z.number().int().min(0),
   failures: z.number().int().min(0),
-  overridden: z.number().int().min(0).optional().describe("How many of the failures were overridden (a person took over or rejected the result)."),
+  overridden: z.number().int().min(0).optional().describe("Autonomous entries: how many of the failures were overridden (the run escalated and a person took over)."),
   modelled: z.array(modelBinSchema).optional().describe("The part of these counts that carried the model's estimate, per bin of it."),
 });
 
@@ -144,11 +144,11 @@ export function createCalibration(snapshot?: unknown): Calibration {
   };
 
   const addOverridden = (kind: string, route: Route, failures: number, overridden: number) => {
+    if (route !== "autonomous") return;
     if (overridden > 0) {
       const key = `${route}\u0000${kind}`;
       overriddenByKey.set(key, (overriddenByKey.get(key) ?? 0) + overridden);
     }
-    if (route !== "autonomous") return;
     const entry = autonomousFailures.get(kind) ?? { overridden: 0, failures: 0 };
     entry.overridden += overridden;
     entry.failures += failures;
@@ -197,7 +197,8 @@ export function createCalibration(snapshot?: unknown): Calibration {
         const [route, kind] = key.split("\u0000") as [Route, string];
         const bins = modelledByKey.get(key);
         const list = bins === undefined ? [] : bins.flatMap((b, bin) => (b.outcomes === 0 ? [] : [{ bin, outcomes: b.outcomes, failures: b.failures, expected: b.expected }]));
-        const overridden = overriddenByKey.get(key) ?? 0;
+        // Only autonomous runs' overridden failures matter (they teach what shows while an agent runs alone).
+        const overridden = route === "autonomous" ? (overriddenByKey.get(key) ?? 0) : 0;
         return {
           kind,
           route,

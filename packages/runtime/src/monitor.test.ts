@@ -49,4 +49,24 @@ describe("readErrors", () => {
     expect(readErrors([3]).trend).toBe("undetermined");
     expect(readErrors([3, 0]).errorFactor).toBeNull();
   });
+
+  it("escalates a run too slow to pass within the budget once told the attempts left and the target", () => {
+    // ×0.8 per attempt from 0.5: six more attempts reach 0.13, far above 0.02, even at twice the speed.
+    const slow = readErrors([0.625, 0.5], { remainingAttempts: 6, targetError: 0.02 });
+    expect(slow.trend).toBe("plateau");
+    expect(slow.detail).toContain("above 0.02 after the 6 attempts the budget allows");
+    // The same errors with a budget long enough, or without the budget, are left to run.
+    expect(readErrors([0.625, 0.5], { remainingAttempts: 30, targetError: 0.02 }).trend).toBe("converging");
+    expect(readErrors([0.625, 0.5]).trend).toBe("converging");
+    // Fast enough: ×0.5 from 0.16 reaches 0.01 in four attempts.
+    expect(readErrors([0.32, 0.16], { remainingAttempts: 4, targetError: 0.02 }).trend).toBe("converging");
+  });
+
+  it("never escalates by projection a run whose errors are already at the target", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 1e-4, max: 0.02, noNaN: true }), { minLength: 2, maxLength: 2 }), fc.integer({ min: 0, max: 10 }), (errors, left) => {
+        expect(readErrors(errors, { remainingAttempts: left, targetError: 0.02 }).trend).not.toBe("plateau");
+      }),
+    );
+  });
 });

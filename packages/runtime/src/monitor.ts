@@ -11,6 +11,16 @@ export interface MonitorOptions {
   readonly jumpFactor?: number;
   /** Errors shrinking more slowly than this factor per attempt (over a full window) have plateaued. */
   readonly plateauFactor?: number;
+  /**
+   * Attempts the budget still allows after the last one. With `targetError`, the monitor also projects the errors
+   * forward: a run whose errors, falling even somewhat faster than they have so far, would still be above the
+   * target when the budget runs out is escalated now (a plateau: too slow to pass), before the budget is burnt.
+   */
+  readonly remainingAttempts?: number;
+  /** The error at or below which the sandbox passes (used with `remainingAttempts`). */
+  readonly targetError?: number;
+  /** How much faster than measured the errors are assumed to fall when projecting (the factor is multiplied by it). */
+  readonly projectionMargin?: number;
 }
 
 /** The monitor's reading of an error series. */
@@ -23,7 +33,13 @@ export interface MonitorReading {
 }
 
 /** The monitor's defaults. */
-export const monitorDefaults: Required<MonitorOptions> = { window: 3, divergeFactor: 1.05, jumpFactor: 1.5, plateauFactor: 0.95 };
+export const monitorDefaults: Required<Omit<MonitorOptions, "remainingAttempts" | "targetError">> = {
+  window: 3,
+  divergeFactor: 1.05,
+  jumpFactor: 1.5,
+  plateauFactor: 0.95,
+  projectionMargin: 0.75,
+};
 
 /**
  * Estimates the error factor per attempt from the last `window` errors: ρ̂ = exp(slope of ln error on the
@@ -63,6 +79,17 @@ export function readErrors(errors: readonly number[], options: MonitorOptions = 
   }
   if (n >= o.window && factor >= o.plateauFactor) {
     return { errorFactor: factor, trend: "plateau", detail: `errors stopped improving: ×${shown} per attempt over the last ${n} attempts (${span})` };
+  }
+  if (o.remainingAttempts !== undefined && o.targetError !== undefined && last > o.targetError) {
+    const optimistic = factor * o.projectionMargin;
+    const projected = optimistic >= 1 ? last : last * optimistic ** o.remainingAttempts;
+    if (projected > o.targetError) {
+      return {
+        errorFactor: factor,
+        trend: "plateau",
+        detail: `errors fall ×${shown} per attempt: even a little faster, they would still be above ${significant(o.targetError)} after the ${o.remainingAttempts} attempt${o.remainingAttempts === 1 ? "" : "s"} the budget allows`,
+      };
+    }
   }
   return { errorFactor: factor, trend: factor < 1 ? "converging" : "undetermined", detail: `errors change ×${shown} per attempt over the last ${n} attempts` };
 }

@@ -2,6 +2,7 @@
 // often it stops a run that would have passed, and the tokens it saves against a fixed attempt budget.
 import { medianOf } from "./metrics.js";
 import type { OutcomeTable } from "./outcomeTable.js";
+import type { LoopEnd, LoopTrace } from "./world.js";
 
 /** What the monitor did over every autonomous loop with feedback. */
 export interface MonitorFigures {
@@ -19,10 +20,25 @@ export interface MonitorFigures {
   readonly wastedTokens: { readonly monitor: number; readonly fixedBudget: number; readonly reduction: number };
   /** How the monitored loops ended. */
   readonly ends: Readonly<Record<string, number>>;
+  /** The same figures for the runtime's default monitor (window 3, reading errors alone), for comparison. */
+  readonly runtimeDefaults: { readonly medianDetectionDelay: number; readonly falseEscalationsPer100: number; readonly wastedTokensReduction: number };
 }
 
 /** The monitor's figures over a table's realised loops. */
 export function monitorFigures(table: OutcomeTable): MonitorFigures {
+  const main = figuresOf(table, (l) => l);
+  const defaults = figuresOf(table, (l) => l.runtimeDefaults);
+  return {
+    ...main,
+    runtimeDefaults: {
+      medianDetectionDelay: defaults.medianDetectionDelay,
+      falseEscalationsPer100: defaults.falseEscalationsPer100,
+      wastedTokensReduction: defaults.wastedTokens.reduction,
+    },
+  };
+}
+
+function figuresOf(table: OutcomeTable, stopOf: (loop: LoopTrace) => { readonly attempts: number; readonly end: LoopEnd }): Omit<MonitorFigures, "runtimeDefaults"> {
   let loops = 0;
   let converging = 0;
   let falseEscalations = 0;
@@ -33,17 +49,18 @@ export function monitorFigures(table: OutcomeTable): MonitorFigures {
   for (const r of table.realised) {
     const l = r.loop;
     if (l.fixedEnd === "no-feedback") continue;
+    const { attempts, end } = stopOf(l);
     loops++;
-    ends[l.end] = (ends[l.end] ?? 0) + 1;
+    ends[end] = (ends[end] ?? 0) + 1;
     if (l.passedAt !== null) {
       converging++;
-      if (l.end !== "passed") falseEscalations++;
+      if (end !== "passed") falseEscalations++;
     } else {
       wasteFixed += l.fixedAttempts * l.tokensPerAttempt;
     }
-    if (l.end !== "passed") wasteMonitor += l.attempts * l.tokensPerAttempt;
+    if (end !== "passed") wasteMonitor += attempts * l.tokensPerAttempt;
     if (l.divergenceOnset !== null) {
-      const caughtAt = l.end === "diverging" || l.end === "plateau" ? l.attempts : l.fixedAttempts + 1;
+      const caughtAt = end === "diverging" || end === "plateau" ? attempts : l.fixedAttempts + 1;
       delays.push(Math.max(0, caughtAt - l.divergenceOnset));
     }
   }

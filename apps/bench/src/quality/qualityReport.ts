@@ -73,6 +73,7 @@ export const qualityReportSchema = z.strictObject({
     falseEscalationsPer100: z.number().min(0),
     wastedTokens: z.strictObject({ monitor: z.number().min(0), fixedBudget: z.number().min(0), reduction: z.number() }),
     ends: z.record(z.string(), z.number().int().min(0)),
+    runtimeDefaults: z.strictObject({ medianDetectionDelay: z.number().min(0), falseEscalationsPer100: z.number().min(0), wastedTokensReduction: z.number() }),
   }),
   calibration: z.array(eceSchema),
   shift: z.strictObject({

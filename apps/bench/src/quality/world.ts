@@ -19,10 +19,22 @@ export interface LoopOptions {
   readonly passError: number;
   /** The runtime monitor's thresholds. */
   readonly monitor?: MonitorOptions;
+  /**
+   * Whether the monitor is told the attempts left and the sandbox's pass threshold, so it can escalate a run too
+   * slow to pass within its budget (`remainingAttempts`/`targetError` of `readErrors`).
+   */
+  readonly budgetAware?: boolean;
 }
 
-/** The loop defaults: the default policy's 8-attempt budget and the runtime's monitor defaults. */
-export const loopDefaults: LoopOptions = { maxAttempts: 8, passError: 0.02 };
+/**
+ * The monitor thresholds ConvergeBench runs the loop with, set through the runtime's `monitor` option: a plateau is
+ * read over 5 attempts (the runtime's default window of 3 escalates about 6 in 100 runs that would pass), and runs too
+ * slow to pass within the budget are escalated by the projection, assuming errors may fall up to twice as fast.
+ */
+export const benchMonitor: MonitorOptions = { window: 5, projectionMargin: 0.5 };
+
+/** The loop defaults: the default policy's 8-attempt budget and the bench's monitor thresholds, told the budget. */
+export const loopDefaults: LoopOptions = { maxAttempts: 8, passError: 0.02, budgetAware: true, monitor: benchMonitor };
 
 /** How an autonomous loop ended. */
 export type LoopEnd = "passed" | "diverging" | "plateau" | "budget" | "horizon" | "no-feedback";
@@ -42,6 +54,8 @@ export interface LoopTrace {
   /** Attempts the monitored run made, and how it ended. */
   readonly attempts: number;
   readonly end: LoopEnd;
+  /** The same with the runtime's default monitor reading errors alone (not told the budget), as its loop calls it today. */
+  readonly runtimeDefaults: { readonly attempts: number; readonly end: LoopEnd };
   /** Attempt at which divergence began (the error's last minimum before it grew for good); null when it never diverged. */
   readonly divergenceOnset: number | null;
   /** The final result's checkable and unchecked error (of the monitored run). */
@@ -100,6 +114,7 @@ export function simulateLoop(latent: LatentTask, random: Random, options: LoopOp
       attempts: 1,
       end: "no-feedback",
       divergenceOnset: null,
+      runtimeDefaults: { attempts: 1, end: "no-feedback" },
       checkedError: checked,
       uncheckedError: unchecked,
       tokensPerAttempt,
@@ -129,17 +144,17 @@ export function simulateLoop(latent: LatentTask, random: Random, options: LoopOp
   const fixedAttempts = trueErrors.length;
   const fixedEnd: LoopEnd = passedAt !== null ? "passed" : cycles < options.maxAttempts ? "horizon" : "budget";
   // The monitor reads the reported errors after each failed attempt; the first escalation ends the monitored run.
-  let attempts = fixedAttempts;
-  let end: LoopEnd = fixedEnd;
-  for (let a = 2; a <= fixedAttempts; a++) {
-    if (passedAt === a) break;
-    const trend = readErrors(reported.slice(0, a), options.monitor).trend;
-    if (trend === "diverging" || trend === "plateau") {
-      attempts = a;
-      end = trend;
-      break;
+  const stop = (thresholds: MonitorOptions, budgetAware: boolean): { attempts: number; end: LoopEnd } => {
+    for (let a = 2; a <= fixedAttempts; a++) {
+      if (passedAt === a) break;
+      const monitor: MonitorOptions = budgetAware ? { ...thresholds, remainingAttempts: cycles - a, targetError: options.passError } : thresholds;
+      const trend = readErrors(reported.slice(0, a), monitor).trend;
+      if (trend === "diverging" || trend === "plateau") return { attempts: a, end: trend };
     }
-  }
+    return { attempts: fixedAttempts, end: fixedEnd };
+  };
+  const runtimeDefaults = stop({}, false);
+  const { attempts, end } = stop(options.monitor ?? {}, options.budgetAware === true);
   let divergenceOnset: number | null = null;
   if (passedAt === null && fixedAttempts >= 2) {
     let minAt = 0;
@@ -156,6 +171,7 @@ export function simulateLoop(latent: LatentTask, random: Random, options: LoopOp
     attempts,
     end,
     divergenceOnset,
+    runtimeDefaults,
     checkedError: checkedAt[attempts - 1]!,
     uncheckedError: uncheckedAt[attempts - 1]!,
     tokensPerAttempt,
