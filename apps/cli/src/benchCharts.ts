@@ -98,11 +98,13 @@ export function shiftSpec(report: QualityReport): TopLevelSpec {
         mark: { type: "line", color: routerPalette[0], strokeWidth: 2 },
         encoding: {
           x: { field: "task", type: "quantitative", title: "stream task" },
-          y: { field: "regret", type: "quantitative", title: `rolling regret per ${s.family} task ($)` },
+          y: { field: "regret", type: "quantitative", title: `regret per $ at stake (${s.family})`, axis: { format: ".1%" } },
         },
       },
       { data: { values: [{ at: s.at }] }, mark: { type: "rule", color: "#dc2626", strokeDash: [4, 3] }, encoding: { x: { field: "at", type: "quantitative" } } },
-      { data: { values: [{ threshold: s.threshold }] }, mark: { type: "rule", color: "#15803d", strokeDash: [2, 2] }, encoding: { y: { field: "threshold", type: "quantitative" } } },
+      ...(s.threshold === null
+        ? []
+        : [{ data: { values: [{ threshold: s.threshold }] }, mark: { type: "rule", color: "#15803d", strokeDash: [2, 2] }, encoding: { y: { field: "threshold", type: "quantitative" } } }]),
     ],
   } as TopLevelSpec;
 }

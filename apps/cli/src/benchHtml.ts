@@ -96,8 +96,11 @@ ${cards.join("\n")}
 <section class="panel">
   <h2>Calibration and shift</h2>
   <p class="note">Expected calibration error of the router's P(agent fails) after the online stream delivered each number of outcomes (outcomes arrive after the feedback latency).</p>
-  ${table(["outcomes", "ECE", "stream task"], q.calibration.map((c) => [String(c.outcomes), num(c.ece, 3), c.atTask === null ? "—" : String(c.atTask)]))}
-  <p class="note">${e(`${q.shift.change}, at task ${q.shift.at}. Rolling regret per ${q.shift.family} task (red: the shift; green: back within target). Recovered after ${q.shift.recoveryTasks ?? "—"} tasks.`)}</p>
+  ${table(
+    ["outcomes", "ECE (all tasks)", "ECE (kinds with outcomes)", "tasks in those kinds", "stream task"],
+    q.calibration.map((c) => [String(c.outcomes), num(c.ece, 3), num(c.eceObservedKinds, 3), pct(c.observedShare, 0), c.atTask === null ? "—" : String(c.atTask)]),
+  )}
+  <p class="note">${e(`${q.shift.change}, at task ${q.shift.at}. Rolling regret per dollar at stake over ${q.shift.window} ${q.shift.family} tasks (red: the shift; green: the target, the 90th percentile before it). Recovered after ${q.shift.recoveryTasks ?? "—"} tasks.`)}</p>
   <figure>${charts.shift}</figure>
 </section>
 <section class="panel">

@@ -122,11 +122,30 @@ describe("model-relative calibration", () => {
     expect(c.agentPrior(kind, 0.2, 10).counts).toEqual({ successes: 0, failures: 0 });
   });
 
-  it("gives a kind that never ran an agent the map learned over the other kinds", () => {
-    const c = createCalibration();
-    for (let i = 0; i < 300; i++) c.recordOutcome({ kind, route: "autonomous", outcome: i % 4 === 0 ? "failed" : "succeeded", modelFailure: 0.9 });
-    expect(c.agentPrior("legal.nda", 0.9, 10).prior).toBeCloseTo(0.25, 1);
-    expect(c.agentPrior("legal.nda", 0.9, 10).counts).toEqual({ successes: 0, failures: 0 });
+  it("lets other kinds' outcomes raise the estimate of a kind that never ran an agent, but not lower it", () => {
+    const safer = createCalibration();
+    for (let i = 0; i < 300; i++) safer.recordOutcome({ kind, route: "autonomous", outcome: i % 4 === 0 ? "failed" : "succeeded", modelFailure: 0.9 });
+    expect(safer.agentPrior(kind, 0.9, 10).prior).toBeCloseTo(0.25, 1);
+    expect(safer.agentPrior("legal.nda", 0.9, 10)).toEqual({ prior: 0.9, counts: { successes: 0, failures: 0 } });
+    const riskier = createCalibration();
+    for (let i = 0; i < 300; i++) riskier.recordOutcome({ kind, route: "autonomous", outcome: i % 2 === 0 ? "failed" : "succeeded", modelFailure: 0.2 });
+    expect(riskier.agentPrior("legal.nda", 0.2, 10).prior).toBeCloseTo(0.5, 1);
+  });
+
+  it("forgets a kind's old outcomes with its memory, so a kind that changed is relearnt", () => {
+    const run = (memory: number) => {
+      const c = createCalibration(undefined, { memory });
+      for (let i = 0; i < 400; i++) c.recordOutcome({ kind, route: "autonomous", outcome: i % 10 === 0 ? "failed" : "succeeded", modelFailure: 0.3 });
+      // The kind changes: now half the runs fail.
+      for (let i = 0; i < 100; i++) c.recordOutcome({ kind, route: "autonomous", outcome: i % 2 === 0 ? "failed" : "succeeded", modelFailure: 0.3 });
+      return c.agentPrior(kind, 0.3, 10).prior;
+    };
+    expect(run(50)).toBeGreaterThan(0.35);
+    expect(run(Infinity)).toBeLessThan(0.25);
+  });
+
+  it("rejects a memory that is not a positive number of outcomes", () => {
+    expect(() => createCalibration(undefined, { memory: 0 })).toThrow(/memory must be a positive number/);
   });
 
   it("leaves the model alone without model-carrying outcomes", () => {
@@ -146,7 +165,8 @@ describe("model-relative calibration", () => {
   });
 
   it("keeps the model-relative bins and overridden counts through a snapshot", () => {
-    const a = createCalibration();
+    // A restored calibration has no order of its outcomes, so compare without forgetting.
+    const a = createCalibration(undefined, { memory: Infinity });
     a.recordOutcome({ kind, route: "autonomous", outcome: "overridden", modelFailure: 0.42 });
     a.recordOutcome({ kind, route: "autonomous", outcome: "succeeded", modelFailure: 0.05 });
     const snapshot = JSON.parse(JSON.stringify(a.snapshot()));
@@ -163,7 +183,7 @@ describe("model-relative calibration", () => {
         ],
       },
     ]);
-    const b = createCalibration(snapshot);
+    const b = createCalibration(snapshot, { memory: Infinity });
     expect(b.snapshotId).toBe(a.snapshotId);
     expect(b.agentPrior(kind, 0.42, 10)).toEqual(a.agentPrior(kind, 0.42, 10));
     expect(b.visibleShare(kind, 0.5, 10)).toBe(a.visibleShare(kind, 0.5, 10));

@@ -86,14 +86,16 @@ export interface Calibration {
   /**
    * The agent's failure prior for a task of `kind` whose model estimate is `modelFailure`, corrected by the outcomes
    * that carried a model estimate (a monotone map of the estimate learned over every kind, then the kind's own ratio
-   * of failures to that map's expectation, each shrunk by `strength` pseudo-outcomes), and the counts of the agent
-   * outcomes that carried no estimate (for the Beta update on top).
+   * of failures to that map's expectation, each shrunk by `strength` pseudo-outcomes; the map alone may only raise
+   * the estimate of a kind without outcomes of its own), and the counts of the agent outcomes that carried no
+   * estimate (for the Beta update on top).
    */
   agentPrior(kind: string, modelFailure: number, strength: number): { readonly prior: number; readonly counts: Counts };
   /**
    * The share of an autonomous agent's failures that show while it runs (the run escalates and a person takes
    * over, recorded as `overridden`) rather than later (`failed`): the model's share `modelShare` updated with the
-   * autonomous failures of every kind, then with the kind's own, each worth `strength` pseudo-outcomes.
+   * autonomous failures of every kind, then of its namespace (`data` for `data.transform`), then its own (those two with the
+   * calibration's memory), each worth `strength` pseudo-outcomes.
    */
   visibleShare(kind: string, modelShare: number, strength: number): number;
   /** The counts as JSON, with a content id that decisions name. */
@@ -114,7 +116,10 @@ const zero: Counts = { successes: 0, failures: 0 };
  * const restored = createCalibration(JSON.parse(JSON.stringify(calibration.snapshot())));
  * ```
  */
-export function createCalibration(snapshot?: unknown): Calibration {
+export function createCalibration(snapshot?: unknown, options: CalibrationOptions = {}): Calibration {
+  const memory = options.memory ?? calibrationDefaults.memory;
+  if (!(memory > 0)) throw new ConvergentError("INVALID_INPUT", `createCalibration: memory must be a positive number of outcomes, got ${memory}`);
+  const decay = Number.isFinite(memory) ? 2 ** (-1 / memory) : 1;
   const byKey = new Map<string, { successes: number; failures: number }>();
   // Autonomous failures that showed while running (overridden) and all autonomous failures, per kind and overall.
   const autonomousFailures = new Map<string, { overridden: number; failures: number }>();
@@ -130,11 +135,25 @@ export function createCalibration(snapshot?: unknown): Calibration {
   const global: BinStats[] = emptyBins();
   let globalVersion = 0;
   let mapCache: { version: number; strength: number; map: (p: number) => number } | undefined;
-  const kindCache = new Map<string, { version: number; strength: number; ratio: number; counts: Counts }>();
+  const kindCache = new Map<string, { version: number; strength: number; ratio: number; weight: number; counts: Counts }>();
 
-  const addModelled = (kind: string, route: Route, bin: number, outcomes: number, failures: number, expected: number) => {
+  const addModelled = (kind: string, route: Route, bin: number, outcomes: number, failures: number, expected: number, fresh: boolean) => {
     const key = `${route}\u0000${kind}`;
-    for (const bins of [modelledByKey.get(key) ?? setNew(modelledByKey, key), modelled.get(kind) ?? setNew(modelled, kind), global]) {
+    const kindBins = modelled.get(kind) ?? setNew(modelled, kind);
+    const nsKey = namespaceKey(kind);
+    const namespaceBins = modelled.get(nsKey) ?? setNew(modelled, nsKey);
+    // A fresh outcome makes the kind's (and its namespace's) older ones count a little less, so the correction follows
+    // a kind that changed.
+    if (fresh && decay < 1) {
+      for (const bins of [kindBins, namespaceBins]) {
+        for (const b of bins) {
+          b.outcomes *= decay;
+          b.failures *= decay;
+          b.expected *= decay;
+        }
+      }
+    }
+    for (const bins of [modelledByKey.get(key) ?? setNew(modelledByKey, key), kindBins, namespaceBins, global]) {
       const b = bins[bin]!;
       b.outcomes += outcomes;
       b.failures += failures;
@@ -143,16 +162,23 @@ export function createCalibration(snapshot?: unknown): Calibration {
     globalVersion++;
   };
 
-  const addOverridden = (kind: string, route: Route, failures: number, overridden: number) => {
+  const addOverridden = (kind: string, route: Route, failures: number, overridden: number, fresh: boolean) => {
     if (route !== "autonomous") return;
     if (overridden > 0) {
       const key = `${route}\u0000${kind}`;
       overriddenByKey.set(key, (overriddenByKey.get(key) ?? 0) + overridden);
     }
-    const entry = autonomousFailures.get(kind) ?? { overridden: 0, failures: 0 };
-    entry.overridden += overridden;
-    entry.failures += failures;
-    autonomousFailures.set(kind, entry);
+    // Per kind and per namespace with the calibration's memory (a fresh failure makes older ones count less).
+    for (const key of [kind, namespaceKey(kind)]) {
+      const entry = autonomousFailures.get(key) ?? { overridden: 0, failures: 0 };
+      if (fresh && decay < 1) {
+        entry.overridden *= decay;
+        entry.failures *= decay;
+      }
+      entry.overridden += overridden;
+      entry.failures += failures;
+      autonomousFailures.set(key, entry);
+    }
     allAutonomousFailures.overridden += overridden;
     allAutonomousFailures.failures += failures;
   };
@@ -184,9 +210,9 @@ export function createCalibration(snapshot?: unknown): Calibration {
     for (const e of parsed.data.entries) {
       add(e.kind, e.route, e.successes, e.failures);
       // Snapshots without the overridden count leave the split of failures to the model.
-      if (e.overridden !== undefined) addOverridden(e.kind, e.route, e.failures, Math.min(e.overridden, e.failures));
+      if (e.overridden !== undefined) addOverridden(e.kind, e.route, e.failures, Math.min(e.overridden, e.failures), false);
       if (e.route === "human" || e.modelled === undefined) continue;
-      for (const b of e.modelled) if (b.bin < modelBins) addModelled(e.kind, e.route, b.bin, b.outcomes, b.failures, b.expected);
+      for (const b of e.modelled) if (b.bin < modelBins) addModelled(e.kind, e.route, b.bin, b.outcomes, b.failures, b.expected, false);
     }
   };
   if (snapshot !== undefined) absorb(snapshot);
@@ -219,9 +245,9 @@ export function createCalibration(snapshot?: unknown): Calibration {
       }
       const ok = parsed.data.outcome === "succeeded";
       add(parsed.data.kind, parsed.data.route, ok ? 1 : 0, ok ? 0 : 1);
-      if (!ok) addOverridden(parsed.data.kind, parsed.data.route, 1, parsed.data.outcome === "overridden" ? 1 : 0);
+      if (!ok) addOverridden(parsed.data.kind, parsed.data.route, 1, parsed.data.outcome === "overridden" ? 1 : 0, true);
       const m = parsed.data.modelFailure;
-      if (m !== undefined && parsed.data.route !== "human") addModelled(parsed.data.kind, parsed.data.route, binOf(m), 1, ok ? 0 : 1, m);
+      if (m !== undefined && parsed.data.route !== "human") addModelled(parsed.data.kind, parsed.data.route, binOf(m), 1, ok ? 0 : 1, m, true);
     },
     absorb,
     agentCounts: (kind) => agent.get(kind) ?? zero,
@@ -229,8 +255,9 @@ export function createCalibration(snapshot?: unknown): Calibration {
       const all = allAutonomousFailures;
       if (all.failures === 0) return modelShare;
       const pooled = (all.overridden + strength * modelShare) / (all.failures + strength);
-      const own = autonomousFailures.get(kind);
-      return own === undefined ? pooled : (own.overridden + strength * pooled) / (own.failures + strength);
+      const shrink = (entry: { overridden: number; failures: number } | undefined, toward: number) =>
+        entry === undefined ? toward : (entry.overridden + strength * toward) / (entry.failures + strength);
+      return shrink(autonomousFailures.get(kind), shrink(autonomousFailures.get(namespaceKey(kind)), pooled));
     },
     agentPrior(kind, modelFailure, strength) {
       const all = agent.get(kind) ?? zero;
@@ -241,25 +268,30 @@ export function createCalibration(snapshot?: unknown): Calibration {
       const map = mapCache.map;
       let k = kindCache.get(kind);
       if (k === undefined || k.version !== globalVersion || k.strength !== strength) {
-        const bins = modelled.get(kind);
-        let n = 0;
-        let failures = 0;
-        let expected = 0;
-        if (bins !== undefined) {
-          for (const b of bins) {
-            if (b.outcomes === 0) continue;
-            n += b.outcomes;
-            failures += b.failures;
-            expected += b.outcomes * map(b.expected / b.outcomes);
+        // The kind's namespace (the first segment of its dotted name) first, then the kind, each shrunk toward the level above.
+        const family = totals(modelled.get(namespaceKey(kind)), map);
+        const familyRatio = shrunkRatio(family, 1, strength);
+        const own = totals(modelled.get(kind), map);
+        const ratio = shrunkRatio(own, familyRatio, strength);
+        const n = family.n;
+        let modelledOutcomes = 0;
+        let modelledFailures = 0;
+        for (const route of ["autonomous", "supervised"] as const) {
+          for (const b of modelledByKey.get(`${route}\u0000${kind}`) ?? []) {
+            modelledOutcomes += b.outcomes;
+            modelledFailures += b.failures;
           }
         }
-        const mean = n === 0 ? 0 : expected / n;
-        const ratio = n === 0 || expected <= 0 ? 1 : (failures + strength * mean) / (expected + strength * mean);
-        const counts = { successes: all.successes - (n - failures), failures: all.failures - failures };
-        k = { version: globalVersion, strength, ratio, counts };
+        const counts = { successes: all.successes - (modelledOutcomes - modelledFailures), failures: all.failures - modelledFailures };
+        k = { version: globalVersion, strength, ratio, weight: n / (n + strength), counts };
         kindCache.set(kind, k);
       }
-      const prior = k.ratio * map(modelFailure);
+      // Other kinds' outcomes may warn about a kind but not vouch for it: until the kind's namespace has outcomes of
+      // its own (weight → 1), the map may raise the model's estimate but not lower it.
+      const mapped = map(modelFailure);
+      const own = k.ratio * mapped;
+      const borrowed = mapped > modelFailure ? mapped : modelFailure;
+      const prior = k.weight * own + (1 - k.weight) * borrowed;
       return { prior: prior > 1 ? 1 : prior, counts: k.counts };
     },
     humanCounts: (kind) => human.get(kind) ?? zero,
@@ -272,6 +304,47 @@ export function createCalibration(snapshot?: unknown): Calibration {
       return cachedId;
     },
   };
+}
+
+/** Options of {@link createCalibration}. */
+export interface CalibrationOptions {
+  /**
+   * Outcomes of a kind after which an outcome's weight in the kind's model-relative correction has halved (100 by
+   * default; `Infinity` never forgets). Recent outcomes then outweigh old ones, so a kind that changed is relearnt.
+   */
+  readonly memory?: number;
+}
+
+/** The defaults of {@link CalibrationOptions}. */
+export const calibrationDefaults = { memory: 100 } as const;
+
+/** The key under which a kind's namespace (`data` for `data.transform`) is kept beside the kinds. */
+function namespaceKey(kind: string): string {
+  const dot = kind.indexOf(".");
+  return `\u0000${dot < 0 ? kind : kind.slice(0, dot)}`;
+}
+
+/** Outcomes, failures and what the map expected of them, over some bins. */
+function totals(bins: readonly BinStats[] | undefined, map: (p: number) => number): { n: number; failures: number; expected: number } {
+  let n = 0;
+  let failures = 0;
+  let expected = 0;
+  if (bins !== undefined) {
+    for (const b of bins) {
+      if (b.outcomes === 0) continue;
+      n += b.outcomes;
+      failures += b.failures;
+      expected += b.outcomes * map(b.expected / b.outcomes);
+    }
+  }
+  return { n, failures, expected };
+}
+
+/** Failures over expectation, with `strength` pseudo-outcomes at the ratio `toward`. */
+function shrunkRatio(t: { n: number; failures: number; expected: number }, toward: number, strength: number): number {
+  if (t.n === 0 || t.expected <= 0) return toward;
+  const mean = t.expected / t.n;
+  return (t.failures + strength * mean * toward) / (t.expected + strength * mean);
 }
 
 /** Bins of the model's failure estimate in which calibration keeps the outcomes that carried one. */

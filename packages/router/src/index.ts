@@ -51,8 +51,8 @@ export { compileKindGlob, compileKindMatcher } from "./glob.js";
 export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 export type { CostParams, RouteEstimate } from "./costs.js";
 
-export { createCalibration, posteriorFailure, monotoneMap, modelBins, outcomeSchema, calibrationSnapshotSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
-export type { Calibration, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
+export { createCalibration, calibrationDefaults, posteriorFailure, monotoneMap, modelBins, outcomeSchema, calibrationSnapshotSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
+export type { Calibration, CalibrationOptions, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
 
 export { createRouter } from "./router.js";
 export type { DecideOptions, Router, RouterOptions, PolicyRef } from "./router.js";

@@ -50,13 +50,13 @@ export function formatQualityMarkdown(report: QualityReport): string {
     "",
     "### Calibration (online stream, outcomes after the feedback latency)",
     "",
-    "| outcomes | ECE | stream task |",
-    "|---:|---:|---:|",
-    ...report.calibration.map((e) => `| ${e.outcomes} | ${num(e.ece, 3)} | ${e.atTask ?? "—"} |`),
+    "| outcomes | ECE (all tasks) | ECE (kinds with outcomes) | share of tasks in those kinds | stream task |",
+    "|---:|---:|---:|---:|---:|",
+    ...report.calibration.map((e) => `| ${e.outcomes} | ${num(e.ece, 3)} | ${num(e.eceObservedKinds, 3)} | ${pct(e.observedShare, 0)} | ${e.atTask ?? "—"} |`),
     "",
     "### Shift",
     "",
-    `${cell(report.shift.change)} at task ${report.shift.at} of ${report.shift.tasks}. Regret per ${report.shift.family} task: ${num(report.shift.regretBefore, 1)} before, ${num(report.shift.regretJustAfter, 1)} just after, ${num(report.shift.regretAtEnd, 1)} at the end; back within ${num(report.shift.threshold, 1)} (rolling ${report.shift.window}) after ${report.shift.recoveryTasks ?? "—"} tasks.`,
+    `${cell(report.shift.change)} at task ${report.shift.at} of ${report.shift.tasks}. Regret per ${report.shift.family} task: ${num(report.shift.regretBefore, 1)} before, ${num(report.shift.regretJustAfter, 1)} just after, ${num(report.shift.regretAtEnd, 1)} at the end; back within ${num(report.shift.threshold === null ? null : report.shift.threshold * 1000, 1)} ‰ of the stakes (rolling ${report.shift.window} ${report.shift.family} tasks) after ${report.shift.recoveryTasks ?? "—"} tasks.`,
     "",
   );
   return `${lines.join("\n")}\n`;

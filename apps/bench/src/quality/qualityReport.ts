@@ -32,7 +32,13 @@ export const routerResultSchema = z.strictObject({
   loadFor95: z.number().nullable().describe("Human load needed to recover 95% of the failure gap between always-autonomous and the oracle."),
 });
 
-const eceSchema = z.strictObject({ outcomes: z.number().int().min(0), ece: z.number().min(0).nullable(), atTask: z.number().int().min(0).nullable() });
+const eceSchema = z.strictObject({
+  outcomes: z.number().int().min(0),
+  ece: z.number().min(0).nullable(),
+  atTask: z.number().int().min(0).nullable(),
+  eceObservedKinds: z.number().min(0).nullable().describe("ECE over the tasks whose kind had agent outcomes of its own."),
+  observedShare: z.number().min(0).max(1).nullable(),
+});
 
 const targetSchema = z.strictObject({ target: z.string(), value: z.number().nullable(), met: z.boolean() });
 
@@ -84,7 +90,7 @@ export const qualityReportSchema = z.strictObject({
     regretBefore: z.number(),
     regretJustAfter: z.number(),
     regretAtEnd: z.number(),
-    threshold: z.number(),
+    threshold: z.number().nullable(),
     window: z.number().int().positive(),
     recoveryTasks: z.number().int().min(0).nullable(),
     rolling: z.array(z.strictObject({ task: z.number().int().min(0), regret: z.number() })),

@@ -15,6 +15,10 @@ export interface EceFigure {
   readonly ece: number | null;
   /** Stream tasks decided when that many outcomes had arrived. */
   readonly atTask: number | null;
+  /** The same over the evaluation tasks whose kind had agent outcomes of its own; null when none had. */
+  readonly eceObservedKinds: number | null;
+  /** Share of the evaluation tasks whose kind had agent outcomes of its own. */
+  readonly observedShare: number | null;
 }
 
 /** Options of {@link onlineCalibration}. */
@@ -78,17 +82,29 @@ export function onlineCalibration(options: OnlineCalibrationOptions): EceFigure[
   deliverUntil(Infinity, stream.tasks.length);
   return checkpoints.map((n) => {
     const s = snapshots.get(n);
-    if (s === undefined) return { outcomes: n, ece: null, atTask: null };
-    return { outcomes: n, ece: agentCalibrationError(options.evaluation, options.policy, createCalibration(s.snapshot)), atTask: s.atTask };
+    if (s === undefined) return { outcomes: n, ece: null, atTask: null, eceObservedKinds: null, observedShare: null };
+    const e = agentCalibrationError(options.evaluation, options.policy, createCalibration(s.snapshot));
+    return { outcomes: n, ece: e.ece, atTask: s.atTask, eceObservedKinds: e.eceObservedKinds, observedShare: e.observedShare };
   });
 }
 
-/** ECE of the router's P(agent fails) against the realised autonomous runs of a table. */
-export function agentCalibrationError(table: OutcomeTable, policy: PolicyInput, calibration: Calibration): number {
+/** ECE of the router's P(agent fails) against the realised autonomous runs of a table: over every task, and over the tasks whose kind had agent outcomes. */
+export function agentCalibrationError(
+  table: OutcomeTable,
+  policy: PolicyInput,
+  calibration: Calibration,
+): { readonly ece: number; readonly eceObservedKinds: number | null; readonly observedShare: number } {
   const router = createRouter({ policy, calibration });
-  const predicted = table.tasks.map((t) => router.decide(t.observed).calibration.agentFailure);
+  const decisions = table.tasks.map((t) => router.decide(t.observed).calibration);
+  const predicted = decisions.map((d) => d.agentFailure);
   const observed = table.realised.map((r) => r.outcomes.autonomous.agentFailed);
-  return expectedCalibrationError(predicted, observed).ece;
+  const seen = decisions.map((d) => d.agentObservations > 0);
+  const count = seen.filter(Boolean).length;
+  return {
+    ece: expectedCalibrationError(predicted, observed).ece,
+    eceObservedKinds: count === 0 ? null : expectedCalibrationError(predicted.filter((_, i) => seen[i]), observed.filter((_, i) => seen[i])).ece,
+    observedShare: count / Math.max(1, table.tasks.length),
+  };
 }
 
 /** How the router coped with a shift of one family's truth in the middle of a stream. */
@@ -104,12 +120,12 @@ export interface ShiftFigures {
   /** The same over the family's first 50 tasks after the shift, and over its last 50. */
   readonly regretJustAfter: number;
   readonly regretAtEnd: number;
-  /** "Within target": a rolling mean over `window` of the family's tasks at most this. */
-  readonly threshold: number;
+  /** "Within target": the rolling regret per dollar at stake over `window` of the family's tasks at most this (the 90th percentile of the pre-shift windows); null when the stream is too short for a full window before the shift. */
+  readonly threshold: number | null;
   readonly window: number;
-  /** Stream tasks after the shift until the rolling regret stays within target; null when it never does. */
+  /** Stream tasks after the shift until the rolling regret is within target and stays there for a whole window; null when it never does. */
   readonly recoveryTasks: number | null;
-  /** The rolling regret after each of the family's tasks: the stream index and the value. */
+  /** The rolling regret per dollar at stake after each of the family's tasks: the stream index and the value. */
   readonly rolling: { readonly task: number; readonly regret: number }[];
 }
 
@@ -123,7 +139,7 @@ export interface ShiftRecoveryOptions {
   readonly perMinute: number;
   /** Calibration to start from (the warm-up's, so the stream starts in a steady state). */
   readonly calibration?: Calibration;
-  /** Family tasks per rolling window (40 by default). */
+  /** Family tasks per rolling window (50 by default: about 500 stream tasks for a family of a tenth of them). */
   readonly window?: number;
 }
 
@@ -132,8 +148,8 @@ export function shiftRecovery(options: ShiftRecoveryOptions): ShiftFigures {
   const { stream, perMinute } = options;
   const calibration = createCalibration(options.calibration?.snapshot());
   const router = createRouter({ policy: options.policy, calibration });
-  const window = options.window ?? 40;
-  const family: { task: number; regret: number }[] = [];
+  const window = options.window ?? 50;
+  const family: { task: number; regret: number; stakes: number }[] = [];
   for (let i = 0; i < stream.tasks.length; i++) {
     const t = stream.tasks[i]!;
     const decision = router.decide(t.observed);
@@ -142,23 +158,49 @@ export function shiftRecovery(options: ShiftRecoveryOptions): ShiftFigures {
     if (t.latent.family !== options.family) continue;
     let best = Infinity;
     for (const r of benchRoutes) best = Math.min(best, expectedCost(stream, i, r, perMinute));
-    family.push({ task: i, regret: expectedCost(stream, i, route, perMinute) - best });
+    family.push({ task: i, regret: expectedCost(stream, i, route, perMinute) - best, stakes: t.latent.effectiveStakes });
   }
   const mean = (xs: readonly { regret: number }[]) => (xs.length === 0 ? 0 : xs.reduce((s, x) => s + x.regret, 0) / xs.length);
   const before = family.filter((f) => f.task < options.at);
   const after = family.filter((f) => f.task >= options.at);
   const regretBefore = mean(before);
-  const threshold = Math.max(regretBefore * 1.25, regretBefore + 1);
+  // Regret per dollar at stake over the window: stakes span five orders of magnitude, so a plain mean would follow
+  // whichever large task happened to fall in the window.
   const rolling: { task: number; regret: number }[] = [];
-  for (let k = 0; k < family.length; k++) rolling.push({ task: family[k]!.task, regret: mean(family.slice(Math.max(0, k - window + 1), k + 1)) });
-  // The first point after the shift from which every rolling window that holds only shifted tasks stays within target.
+  for (let k = 0; k < family.length; k++) {
+    let regret = 0;
+    let stakes = 0;
+    for (let j = Math.max(0, k - window + 1); j <= k; j++) {
+      regret += family[j]!.regret;
+      stakes += family[j]!.stakes;
+    }
+    rolling.push({ task: family[k]!.task, regret: stakes === 0 ? 0 : regret / stakes });
+  }
+  // "Within target": no worse than the router's usual pre-shift range, the 90th percentile of its full pre-shift windows.
+  const preWindows = rolling.filter((r, k) => k >= window - 1 && r.task < options.at).map((r) => r.regret).sort((a, b) => a - b);
+  const threshold = preWindows.length === 0 ? null : preWindows[Math.min(preWindows.length - 1, Math.floor(preWindows.length * 0.9))]!;
+  // Recovered: 0 when the rolling regret never left the target after the shift; otherwise the first point after it
+  // left from which it stays within target for a whole window.
   const firstAfter = rolling.findIndex((r) => r.task >= options.at);
   let recoveryTasks: number | null = null;
-  if (firstAfter >= 0) {
-    let k = rolling.length - 1;
-    if (rolling[k]!.regret <= threshold) {
-      while (k - 1 >= firstAfter && rolling[k - 1]!.regret <= threshold) k--;
-      recoveryTasks = rolling[k]!.task - options.at;
+  if (firstAfter >= 0 && threshold !== null) {
+    const left = rolling.findIndex((r, k) => k >= firstAfter && r.regret > threshold);
+    if (left < 0) recoveryTasks = 0;
+    else {
+      for (let k = left + 1; k + window <= rolling.length; k++) {
+        let within = true;
+        for (let j = k; j < k + window; j++) {
+          if (rolling[j]!.regret > threshold) {
+            within = false;
+            k = j;
+            break;
+          }
+        }
+        if (within) {
+          recoveryTasks = rolling[k]!.task - options.at;
+          break;
+        }
+      }
     }
   }
   return {
