@@ -131,6 +131,15 @@ const purposeKind: Record<Checkpoint["purpose"], CheckpointKind> = {
   escalation: "takeover",
 };
 
+/** Events decided before driving, written in the run's next append with what they lead to. */
+interface Seed {
+  /** The run as folded before them; undefined for a submission. */
+  readonly base: RunState | undefined;
+  readonly pending: readonly NewRunEvent[];
+  /** Store-clock time used for them until the append stamps them. */
+  readonly at: number;
+}
+
 /**
  * Creates a runtime over a router and a store.
  *
@@ -413,10 +422,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   };
 
-  const drive = async (runId: string): Promise<RunSummary> => {
+  /**
+   * Drives a run until it waits or ends and returns its state. With `seed`, the events already decided (a
+   * submission, an answer) go into the run's next append together with the bookkeeping they lead to (routing,
+   * a checkpoint, the next attempt's reservation); a conflict on that append is the caller's to handle.
+   */
+  const driveState = async (runId: string, seed?: Seed): Promise<RunState> => {
     await init();
-    let state = await load(runId);
-    if (state === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
+    let state = seed === undefined ? await load(runId) : seed.base;
+    if (state === undefined && seed === undefined) throw new ConvergentError("NOT_FOUND", `run ${runId}: no such run`);
+    let seeded = seed;
     // Steps are written in batches: everything up to the next agent or sandbox call goes in one append (an
     // attempt's verdict with the next attempt's reservation; routing with the checkpoint it opens). The lease on the run is taken only
     // before an agent or sandbox is called: it keeps two processes from doing the same work, while the
@@ -450,44 +465,56 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       driving: for (;;) {
         const batch: NewRunEvent[] = [];
         let scratch: RunState | undefined;
+        if (seeded !== undefined) {
+          const { pending, at } = seeded;
+          batch.push(...pending);
+          if (state === undefined) {
+            scratch = foldRun(pending.map((e, i) => ({ ...e, runId, seq: i + 1, at }) as RunEvent), monitor);
+          } else {
+            scratch = forkState(state);
+            for (const e of pending) applyEvent(scratch, { ...e, runId, seq: scratch.seq + 1, at } as RunEvent, monitor);
+          }
+        }
         for (;;) {
-          const current = scratch ?? state;
+          const current = (scratch ?? state)!;
           const step = current.next;
           if (step.step === "wait" || step.step === "done") break;
           const callsOut = step.step === "call-agent" || step.step === "verify";
           if (callsOut) {
             if (batch.length > 0) break;
             if (!(await holdLease())) {
-              logger.info("run.driven-elsewhere", { runId, taskId: state.task.id, owner });
+              logger.info("run.driven-elsewhere", { runId, taskId: current.task.id, owner });
               break driving;
             }
           }
           const events = await perform(current, step, lost.signal);
           if (callsOut && leaseLost) {
             // The run was taken over during the call: its result belongs to nobody; the new owner runs the step again.
-            logger.info("run.driven-elsewhere", { runId, taskId: state.task.id, owner });
+            logger.info("run.driven-elsewhere", { runId, taskId: current.task.id, owner });
             break driving;
           }
           batch.push(...events);
           // Work out the next step on a copy; the journal gets the events only when the batch is written (before
           // the next agent or sandbox call at the latest, so a result is durable before anything else is called).
-          scratch ??= forkState(state);
+          scratch ??= forkState(state!);
           for (const e of events) applyEvent(scratch, { ...e, runId, seq: scratch.seq + 1, at: scratch.roundStartedAt } as RunEvent, monitor);
         }
         if (batch.length === 0) break;
         let appended: readonly RunEvent[];
         try {
-          appended = await store.append(runId, state.seq, batch);
+          appended = await store.append(runId, state?.seq ?? 0, batch);
         } catch (error) {
-          if (error instanceof ConvergentError && error.code === "CONFLICT") {
+          if (error instanceof ConvergentError && error.code === "CONFLICT" && seeded === undefined) {
             // Someone else appended (an answer, a timeout, another driver): fold again and carry on from there.
             state = (await load(runId))!;
             continue;
           }
           throw error;
         }
+        seeded = undefined;
         for (const event of appended) {
-          applyEvent(state, event, monitor);
+          if (state === undefined) state = foldRun([event], monitor);
+          else applyEvent(state, event, monitor);
           log(event, state);
           if (event.type === "run.completed" && event.data.outcome !== null) {
             router.recordOutcome({ kind: state.task.kind, route: event.data.outcome.route, outcome: event.data.outcome.result });
@@ -498,8 +525,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (renewal !== undefined) clearInterval(renewal);
       if (leased) await store.releaseLease(runId, owner);
     }
-    return summarize(state);
+    return state!;
   };
+
+  const drive = async (runId: string): Promise<RunSummary> => summarize(await driveState(runId));
 
   /**
    * Who a reviewer is, by the run's own policy: an id is looked up in its reviewers; when it lists none,
@@ -532,14 +561,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const task: Task = parseTask(input);
       // 48 random bits: short enough to type in `convergent answer`, collision-free for any realistic store.
       const runId = submitOptions.runId ?? `run-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+      // The submission, its routing and what the route starts with (a checkpoint, the first attempt's
+      // reservation) are one append: a run never exists unrouted, and submitting an existing id is a conflict.
+      const submitted: NewRunEvent = { type: "run.submitted", data: { task, mode: submitOptions.mode ?? "auto", acceptance: submitOptions.acceptance ?? false } };
       try {
-        await store.append(runId, 0, [{ type: "run.submitted", data: { task, mode: submitOptions.mode ?? "auto", acceptance: submitOptions.acceptance ?? false } }]);
+        return summarize(await driveState(runId, { base: undefined, pending: [submitted], at: await store.now() }));
       } catch (error) {
         if (error instanceof ConvergentError && error.code === "CONFLICT") throw new ConvergentError("CONFLICT", `run ${runId} already exists`, { cause: error });
         throw error;
       }
-      logger.info("run.submitted", { runId, taskId: task.id, kind: task.kind });
-      return drive(runId);
     },
 
     async answer(checkpointId, rawAnswer, reviewerRef, answerOptions = {}) {
@@ -589,15 +619,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
             { problems },
           );
         }
+        const event: NewRunEvent = { type: "checkpoint.answered", data: { checkpointId, answer: parsed.data, reviewer, idempotencyKey: key } };
         try {
-          const [event] = await store.append(runId, runState.seq, [
-            { type: "checkpoint.answered", data: { checkpointId, answer: parsed.data, reviewer, idempotencyKey: key } },
-          ]);
-          applyEvent(runState, event!, monitor);
-          log(event!, runState);
-          const accepted = runState.checkpoints.get(checkpointId)!;
-          const run = answerOptions.continue === false ? summarize(runState) : await drive(runId);
-          return answered(accepted, run, false);
+          if (answerOptions.continue === false) {
+            const [appended] = await store.append(runId, runState.seq, [event]);
+            applyEvent(runState, appended!, monitor);
+            log(appended!, runState);
+            return answered(runState.checkpoints.get(checkpointId)!, summarize(runState), false);
+          }
+          // The answer and what it leads to (completion, the next attempt's reservation) are one append.
+          const after = await driveState(runId, { base: runState, pending: [event], at: await store.now() });
+          return answered(after.checkpoints.get(checkpointId)!, summarize(after), false);
         } catch (error) {
           // Another event landed first (another answer, a timeout, the driver): read again and decide again.
           if (error instanceof ConvergentError && error.code === "CONFLICT" && tries < 20) continue;
