@@ -26,7 +26,7 @@ export function curvesSpec(report: QualityReport): TopLevelSpec {
   const values = report.routers.flatMap((r) =>
     [...r.curve].sort((a, b) => a.humanLoad - b.humanLoad).map((p, i) => ({ router: r.name, order: i, load: p.humanLoad, failure: p.failure, knob: p.knob })),
   );
-  const color = { field: "router", type: "nominal", scale: { domain: names, range: routerPalette.slice(0, names.length) } } as const;
+  const color = { field: "router", type: "nominal", scale: { domain: names, range: routerPalette.slice(0, names.length) }, legend: { labelLimit: 400 } } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config,

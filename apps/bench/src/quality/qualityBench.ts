@@ -222,7 +222,7 @@ export function runQualityBench(options: QualityBenchOptions = {}, onProgress?: 
     node: process.versions.node,
     notes: [
       "Failure F is stakes-weighted (irreversible stakes ×3); human load is people's minutes as a share of always-human's; J adds agent dollars, minutes at the price per minute, and the stakes of undetected failures.",
-      "Every router is evaluated on the same realised outcomes (common random numbers); the oracle picks the least expected cost from the latent truth, the hindsight oracle the least realised cost.",
+      `Every router is scored on the same ${o.evalReps} realisations of each test task (common random numbers); the oracle picks the least expected cost from the latent truth (${o.reps} further realisations), the hindsight oracle the least realised cost.`,
       `Areas: the failure gap recovered (always-autonomous 0, always-human 1) integrated over human load 0..1 along each curve's lower envelope, normalised so random = 0.5 and the oracle = 1.`,
       `The router was calibrated on a warm-up stream of ${o.warmupTasks} tasks (a separate seed), where the A2I threshold (${a2iThreshold}) and the conformal quantile were also tuned.`,
       `Calibration error is measured on the test split's realised autonomous runs, with the calibration an online stream had after 0, 100, 500 and 2,000 outcomes; outcomes arrive after the true feedback latency (tasks every ${onlineArrivalSec} s).`,
