@@ -92,6 +92,8 @@ export interface OpenOptions {
   readonly path: string;
   readonly busyTimeoutMs: number;
   readonly synchronous: "normal" | "full";
+  /** WAL pages after which a commit checkpoints the WAL into the database file. */
+  readonly walAutocheckpointPages: number;
 }
 
 /**
@@ -102,6 +104,10 @@ export interface OpenOptions {
  * - synchronous=NORMAL (by default): in WAL mode a commit is durable as soon as it is in the WAL, which the
  *   OS keeps across a crash or SIGKILL of the process; only a power loss or OS crash can drop the last few
  *   commits (never corrupt the file), and commits skip an fsync each. `full` fsyncs every commit.
+ * - wal_autocheckpoint (4,000 pages, about 16 MB, by default; SQLite's own is 1,000): a checkpoint is the
+ *   one step that fsyncs under NORMAL, and each append touches several indexes, so checkpointing four times
+ *   less often makes appends about a third faster. journal_size_limit truncates the WAL back to 64 MB after a
+ *   checkpoint, so the file does not keep its high-water size.
  * - foreign_keys: the indexes cannot point at runs that do not exist.
  */
 export function openDatabase(options: OpenOptions): Database.Database {
@@ -110,6 +116,8 @@ export function openDatabase(options: OpenOptions): Database.Database {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     if (options.path !== ":memory:") setWal(db, options.path);
     db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(options.walAutocheckpointPages))}`);
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     db.pragma("foreign_keys = ON");
     migrate(db, options.path);
     return db;
