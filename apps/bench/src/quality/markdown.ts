@@ -40,7 +40,18 @@ export function formatQualityMarkdown(report: QualityReport): string {
     "",
     `- vs random at F = ${pct(cmp.equalFailureVsRandom)}: random needs ${pct(cmp.randomLoadAtEqualFailure)} human load, the router ${pct(cmp.routerLoadVsRandom)} (${num(cmp.loadVsRandom)}× less).`,
     `- vs the A2I-style threshold (tuned: ${cmp.a2iThreshold}) at F = ${pct(cmp.equalFailureVsA2i)}: A2I needs ${pct(cmp.a2iLoadAtEqualFailure)}, the router ${pct(cmp.routerLoadVsA2i)} (${pct(cmp.loadVsA2i)} less).`,
+    `- for reference, the oracle itself: ${num(cmp.oracleLoadVsRandom)}× less human load than random, ${pct(cmp.oracleLoadVsA2i)} less than A2I (each at its own failure rate).`,
     `- vs the oracle at the default price: failure ${cmp.failureGapToOracle >= 0 ? "+" : ""}${(cmp.failureGapToOracle * 100).toFixed(2)} points, ${num(cmp.minutesVsOracle)}× its human minutes.`,
+    "",
+    "### Where the regret comes from",
+    "",
+    "| family | tasks | regret/task | router: auto / sup / human | oracle: auto / sup / human |",
+    "|---|---:|---:|---:|---:|",
+    ...report.families.map((f) => {
+      const mix = (m: { autonomous: number; supervised: number; human: number }) =>
+        `${pct(m.autonomous / Math.max(1, f.tasks), 0)} / ${pct(m.supervised / Math.max(1, f.tasks), 0)} / ${pct(m.human / Math.max(1, f.tasks), 0)}`;
+      return `| ${cell(f.name)} (${cell(f.description)}) | ${f.tasks} | ${num(f.regretPerTask, 0)} | ${mix(f.routerMix)} | ${mix(f.oracleMix)} |`;
+    }),
     "",
     "### Monitor",
     "",

@@ -13,7 +13,7 @@ import {
   summarizeRoutes,
 } from "./metrics.js";
 import { monitorFigures } from "./monitorFigures.js";
-import { type OutcomeTable, buildOutcomeTable } from "./outcomeTable.js";
+import { type OutcomeTable, buildOutcomeTable, expectedCost } from "./outcomeTable.js";
 import { type QualityBenchOptions, type QualityReport, type QualityTarget, type RouterResult, qualityBenchOptionsSchema } from "./qualityReport.js";
 import { qualityPolicy } from "./qualityPolicy.js";
 import {
@@ -30,7 +30,7 @@ import {
   warmUpCalibration,
 } from "./strategies.js";
 import { onlineCalibration, shiftRecovery } from "./streams.js";
-import { loopDefaults } from "./world.js";
+import { type BenchRoute, loopDefaults } from "./world.js";
 
 /** The issue's targets for the quality benchmark. */
 export const qualityBenchTargets = {
@@ -159,6 +159,16 @@ export function runQualityBench(options: QualityBenchOptions = {}, onProgress?: 
   };
   const vsRandom = atEqualFailure(random);
   const vsA2i = atEqualFailure(byId("a2i"));
+  // The same comparisons for the oracle, at its own failure rate: what the targets ask of perfect routing here.
+  const oracleAt = (baseline: { curve: readonly CurvePoint[] }) => {
+    const best = Math.min(anchor.failure, ...baseline.curve.map((p) => p.failure));
+    const level = Math.max(oracle.figures.failure, best);
+    const own = level === oracle.figures.failure ? oracle.figures.humanLoad : loadAtFailure(oracle.curve, level, anchor);
+    const other = loadAtFailure(baseline.curve, level, anchor);
+    return { own, other };
+  };
+  const oracleVsRandom = oracleAt(random);
+  const oracleVsA2i = oracleAt(byId("a2i"));
   const comparisons = {
     alwaysHumanMinutesPerTask: humanMinutes / (test.tasks.length * test.evalReps),
     equalFailureVsRandom: vsRandom.level,
@@ -170,6 +180,8 @@ export function runQualityBench(options: QualityBenchOptions = {}, onProgress?: 
     a2iThreshold,
     loadVsRandom: vsRandom.baselineLoad === null || !vsRandom.routerLoad ? null : vsRandom.baselineLoad / vsRandom.routerLoad,
     loadVsA2i: vsA2i.baselineLoad === null || vsA2i.routerLoad === null || vsA2i.baselineLoad === 0 ? null : 1 - vsA2i.routerLoad / vsA2i.baselineLoad,
+    oracleLoadVsRandom: oracleVsRandom.other === null || !oracleVsRandom.own ? null : oracleVsRandom.other / oracleVsRandom.own,
+    oracleLoadVsA2i: oracleVsA2i.other === null || oracleVsA2i.own === null || oracleVsA2i.other === 0 ? null : 1 - oracleVsA2i.own / oracleVsA2i.other,
     failureGapToOracle: router.figures.failure - oracle.figures.failure,
     minutesVsOracle: oracle.figures.humanMinutesPerTask === 0 ? null : router.figures.humanMinutesPerTask / oracle.figures.humanMinutesPerTask,
   };
@@ -197,8 +209,19 @@ export function runQualityBench(options: QualityBenchOptions = {}, onProgress?: 
     recoveryTasks: { target: `back within target ≤ ${t.recoveryTasks} tasks after the shift`, value: shiftFigures.recoveryTasks, met: shiftFigures.recoveryTasks !== null && shiftFigures.recoveryTasks <= t.recoveryTasks },
   };
 
-  const familyCounts = new Map<string, number>();
-  for (const task of test.tasks) familyCounts.set(task.latent.family, (familyCounts.get(task.latent.family) ?? 0) + 1);
+  // Per family: where the router's regret comes from, and how its routes differ from the oracle's.
+  const oracleRoutes = oracle.strategy.routes(o.perMinute);
+  const perFamily = new Map<string, { tasks: number; regret: number; router: Record<BenchRoute, number>; oracle: Record<BenchRoute, number> }>();
+  test.tasks.forEach((task, i) => {
+    const f = perFamily.get(task.latent.family) ?? { tasks: 0, regret: 0, router: { autonomous: 0, supervised: 0, human: 0 }, oracle: { autonomous: 0, supervised: 0, human: 0 } };
+    const mine = routerRoutes(i, 0);
+    const best = oracleRoutes(i, 0);
+    f.tasks++;
+    f.regret += expectedCost(test, i, mine, o.perMinute) - expectedCost(test, i, best, o.perMinute);
+    f.router[mine]++;
+    f.oracle[best]++;
+    perFamily.set(task.latent.family, f);
+  });
   return {
     config: {
       seed: o.seed,
@@ -211,7 +234,17 @@ export function runQualityBench(options: QualityBenchOptions = {}, onProgress?: 
       perMinute: o.perMinute,
       maxAttempts: loopDefaults.maxAttempts,
     },
-    families: qualityFamilies.map((f) => ({ name: f.name, description: f.description, tasks: familyCounts.get(f.name) ?? 0 })),
+    families: qualityFamilies.map((f) => {
+      const x = perFamily.get(f.name);
+      return {
+        name: f.name,
+        description: f.description,
+        tasks: x?.tasks ?? 0,
+        regretPerTask: x === undefined ? 0 : x.regret / x.tasks,
+        routerMix: x?.router ?? { autonomous: 0, supervised: 0, human: 0 },
+        oracleMix: x?.oracle ?? { autonomous: 0, supervised: 0, human: 0 },
+      };
+    }),
     routers,
     comparisons,
     monitor,

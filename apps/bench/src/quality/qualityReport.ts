@@ -55,7 +55,16 @@ export const qualityReportSchema = z.strictObject({
     perMinute: z.number().positive(),
     maxAttempts: z.number().int().positive(),
   }),
-  families: z.array(z.strictObject({ name: z.string(), description: z.string(), tasks: z.number().int().min(0) })),
+  families: z.array(
+    z.strictObject({
+      name: z.string(),
+      description: z.string(),
+      tasks: z.number().int().min(0),
+      regretPerTask: z.number().describe("The router's expected cost per task of the family above the oracle's."),
+      routerMix: routeMixSchema,
+      oracleMix: routeMixSchema,
+    }),
+  ),
   routers: z.array(routerResultSchema),
   comparisons: z.strictObject({
     alwaysHumanMinutesPerTask: z.number().min(0),
@@ -68,6 +77,8 @@ export const qualityReportSchema = z.strictObject({
     a2iThreshold: z.number(),
     loadVsRandom: z.number().nullable().describe("Random's human load / the router's, at the router's failure rate."),
     loadVsA2i: z.number().nullable().describe("1 − the router's human load / A2I's, at the router's failure rate."),
+    oracleLoadVsRandom: z.number().nullable().describe("The same ratio for the oracle at its own failure rate: what perfect routing achieves here."),
+    oracleLoadVsA2i: z.number().nullable().describe("The same reduction for the oracle."),
     failureGapToOracle: z.number().describe("The router's F minus the oracle's, at the default price."),
     minutesVsOracle: z.number().nullable().describe("The router's human minutes / the oracle's, at the default price."),
   }),
