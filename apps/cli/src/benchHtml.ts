@@ -76,6 +76,20 @@ ${cards.join("\n")}
   ${table(["router", "F", "human load", "min/task", "tokens/task", "$/task", "J/task", "regret/task", "area", "load for 95%", "auto / sup / human"], rows)}
 </section>
 <section class="panel">
+  <h2>Where the regret comes from</h2>
+  <p class="note">Per family: the router's expected cost per task above the oracle's, and both route mixes (autonomous / supervised / human).</p>
+  ${table(
+    ["family", "tasks", "regret/task", "router", "oracle"],
+    q.families.map((f) => {
+      const mix = (m: { autonomous: number; supervised: number; human: number }) => {
+        const n = Math.max(1, f.tasks);
+        return `${pct(m.autonomous / n, 0)} / ${pct(m.supervised / n, 0)} / ${pct(m.human / n, 0)}`;
+      };
+      return [`${f.name}: ${f.description}`, f.tasks.toLocaleString("en-US"), `$${num(f.regretPerTask, 0)}`, mix(f.routerMix), mix(f.oracleMix)];
+    }),
+  )}
+</section>
+<section class="panel">
   <h2>Targets</h2>
   ${table(["target", "value", "met"], Object.values(q.targets).map((t) => [t.target, num(t.value, 3), t.met ? "yes" : "no"]))}
 </section>
