@@ -64,8 +64,11 @@ export interface RunEventData {
     readonly status: "succeeded" | "failed" | "cancelled";
     readonly output: JsonValue | null;
     readonly reason: string;
-    /** What calibration learns: how the route that did the work fared. */
-    readonly outcome: { readonly route: Route; readonly result: "succeeded" | "failed" | "overridden" } | null;
+    /**
+     * What calibration learns: how the route that did the work fared, and — when an agent did it — the
+     * convergence model's estimate of its failure at routing time (`Decision.calibration.modelFailure`).
+     */
+    readonly outcome: { readonly route: Route; readonly result: "succeeded" | "failed" | "overridden"; readonly modelFailure?: number } | null;
   };
 }
 

@@ -1,9 +1,9 @@
 // The in-memory store: journals, indexes and leases in maps. For tests and for embedding without persistence.
-import { type CalibrationSnapshot, ConvergentError, contentHash } from "@convergent/router";
+import { type CalibrationSnapshot, ConvergentError } from "@convergent/router";
 import { type Clock, systemClock } from "./clock.js";
 import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
 import { type CheckpointInfo, type RunInfo, project } from "./projection.js";
-import { type CheckpointQuery, type RunQuery, type Store, outcomeEntries } from "./store.js";
+import { type CheckpointQuery, type OutcomeRow, type RunQuery, type Store, outcomeSnapshot } from "./store.js";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -28,7 +28,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const openCounts = new Map<string, number>();
   const checkpoints = new Map<string, CheckpointInfo>();
   // One outcome per run: a journal completes once, and a store never counts a run twice.
-  const outcomes = new Map<string, { kind: string; route: string; result: string }>();
+  const outcomes = new Map<string, OutcomeRow>();
   const leases = new Map<string, { owner: string; until: number }>();
   let closed = false;
 
@@ -57,7 +57,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       openCounts.set(runId, change.open);
       for (const e of stamped) {
         if (e.type === "run.completed" && e.data.outcome !== null) {
-          outcomes.set(runId, { kind: change.run.kind, route: e.data.outcome.route, result: e.data.outcome.result });
+          const { route, result, modelFailure } = e.data.outcome;
+          outcomes.set(runId, { kind: change.run.kind, route, result, modelFailure: modelFailure ?? null });
         }
       }
       return stamped;
@@ -99,8 +100,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async calibrationSnapshot(): Promise<CalibrationSnapshot> {
       check();
-      const entries = outcomeEntries(outcomes.values());
-      return { version: 1, id: contentHash(entries), entries };
+      return outcomeSnapshot(outcomes.values());
     },
     async acquireLease(runId, owner, ttlMs) {
       check();

@@ -257,7 +257,9 @@ function complete(
   result: "succeeded" | "failed" | "overridden" | null,
   route: Route = workingRoute(state),
 ): NextStep {
-  return { step: "complete", completion: { status, output, reason, outcome: result === null ? null : { route, result } } };
+  const modelFailure = route === "human" ? undefined : state.decision?.calibration.modelFailure;
+  const outcome = result === null ? null : modelFailure === undefined ? { route, result } : { route, result, modelFailure };
+  return { step: "complete", completion: { status, output, reason, outcome } };
 }
 
 function newRound(state: RunState, at: number): void {

@@ -62,7 +62,12 @@ describe("autonomous runs", () => {
     expect(agent.calls[3]!.feedback.map((f) => f.message)).toEqual(["off by 32", "off by 12", "off by 2"]);
     expect(agent.calls.map((c) => c.idempotencyKey)).toEqual([1, 2, 3, 4].map((n) => `${run.runId}:attempt:${n}`));
     expect(router.calibration.agentCounts("math.guess")).toEqual({ successes: 1, failures: 0 });
-    expect((await store.calibrationSnapshot()).entries).toEqual([{ kind: "math.guess", route: "autonomous", successes: 1, failures: 0 }]);
+    // The outcome carries the model's estimate at routing time; the store keeps what the router learned.
+    const snapshot = await store.calibrationSnapshot();
+    expect(snapshot.entries).toEqual([
+      { kind: "math.guess", route: "autonomous", successes: 1, failures: 0, modelled: [expect.objectContaining({ outcomes: 1, failures: 0 })] },
+    ]);
+    expect(snapshot).toEqual(router.calibration.snapshot());
   });
 
   it("escalates a diverging run to a person, with the error curve, before the budget is spent", async () => {

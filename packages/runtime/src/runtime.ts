@@ -517,7 +517,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           else applyEvent(state, event, monitor);
           log(event, state);
           if (event.type === "run.completed" && event.data.outcome !== null) {
-            router.recordOutcome({ kind: state.task.kind, route: event.data.outcome.route, outcome: event.data.outcome.result });
+            const { route, result, modelFailure } = event.data.outcome;
+            router.recordOutcome({ kind: state.task.kind, route, outcome: result, ...(modelFailure === undefined ? {} : { modelFailure }) });
           }
         }
       }

@@ -1,5 +1,5 @@
 // The store port: journals with optimistic appends, the run and checkpoint indexes, calibration, leases.
-import type { CalibrationSnapshot } from "@convergent/router";
+import { type CalibrationSnapshot, type Route, createCalibration } from "@convergent/router";
 import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
 import type { CheckpointInfo, RunInfo } from "./projection.js";
 
@@ -62,17 +62,34 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Counts outcomes into calibration entries; stores use it to build `calibrationSnapshot()`. */
-export function outcomeEntries(
-  rows: Iterable<{ readonly kind: string; readonly route: string; readonly result: string }>,
-): { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }[] {
-  const byKey = new Map<string, { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }>();
+/** One completed run's outcome as a store keeps it (from `run.completed`'s `outcome`, with the run's kind). */
+export interface OutcomeRow {
+  readonly kind: string;
+  readonly route: Route;
+  readonly result: "succeeded" | "failed" | "overridden";
+  /** The model's failure estimate at routing time; null or absent when the outcome carried none. */
+  readonly modelFailure?: number | null;
+}
+
+/**
+ * The calibration snapshot of a store's outcomes, built by replaying them through the router's own calibration,
+ * so that a store's snapshot always equals what a router that saw the same outcomes would hold — counts,
+ * overridden autonomous failures and the model's estimates alike. Stores use it for `calibrationSnapshot()`.
+ */
+export function outcomeSnapshot(rows: Iterable<OutcomeRow>): CalibrationSnapshot {
+  const calibration = createCalibration();
   for (const row of rows) {
-    const key = `${row.route}\u0000${row.kind}`;
-    const entry = byKey.get(key) ?? { kind: row.kind, route: row.route as "autonomous" | "supervised" | "human", successes: 0, failures: 0 };
-    if (row.result === "succeeded") entry.successes++;
-    else entry.failures++;
-    byKey.set(key, entry);
+    calibration.recordOutcome({
+      kind: row.kind,
+      route: row.route,
+      outcome: row.result,
+      ...(row.modelFailure === null || row.modelFailure === undefined ? {} : { modelFailure: row.modelFailure }),
+    });
   }
-  return [...byKey.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.route < b.route ? -1 : a.route > b.route ? 1 : 0));
+  return calibration.snapshot();
+}
+
+/** The entries of {@link outcomeSnapshot}: calibration entries per kind and route. */
+export function outcomeEntries(rows: Iterable<OutcomeRow>): CalibrationSnapshot["entries"] {
+  return outcomeSnapshot(rows).entries;
 }

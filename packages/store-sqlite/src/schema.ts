@@ -82,6 +82,14 @@ const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The convergence model's failure estimate at routing time, for outcomes of agent runs: calibration learns
+      -- how far the model is off (Outcome.modelFailure). NULL for older rows and for people's outcomes.
+      ALTER TABLE outcomes ADD COLUMN model_failure REAL;
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

@@ -182,6 +182,33 @@ describe("createSqliteStore", () => {
     expect((error as Error).message).toContain("used after close()");
   });
 
+  it("brings a version-1 file forward: its outcomes are kept, and new ones carry the model's estimate", async () => {
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    await store.append("run-old", 0, [
+      submitted("t-old"),
+      { type: "run.completed", data: { status: "succeeded", output: null, reason: "passed", outcome: { route: "autonomous", result: "succeeded" } } },
+    ]);
+    await store.close();
+    // What a file written by version 1 looks like: no model_failure column, one migration recorded.
+    const db = new Database(path);
+    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DELETE FROM schema_version WHERE version > 1;");
+    db.close();
+
+    const reopened = createSqliteStore({ path });
+    await reopened.append("run-new", 0, [
+      submitted("t-new"),
+      { type: "run.completed", data: { status: "failed", output: null, reason: "escalated", outcome: { route: "autonomous", result: "overridden", modelFailure: 0.4 } } },
+    ]);
+    expect((await reopened.calibrationSnapshot()).entries).toEqual([
+      { kind: "code.fix-test", route: "autonomous", successes: 1, failures: 1, overridden: 1, modelled: [expect.objectContaining({ outcomes: 1, failures: 1, expected: 0.4 })] },
+    ]);
+    await reopened.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: 2 });
+    check.close();
+  });
+
   it("keeps one outcome per run: a later completion replaces the earlier one", async () => {
     const store = createSqliteStore({ path: newPath() });
     await store.append("run-1", 0, [
@@ -191,7 +218,7 @@ describe("createSqliteStore", () => {
     await store.append("run-1", 2, [
       { type: "run.completed", data: { status: "failed", output: null, reason: "a person rejected it", outcome: { route: "autonomous", result: "overridden" } } },
     ]);
-    expect((await store.calibrationSnapshot()).entries).toEqual([{ kind: "code.fix-test", route: "autonomous", successes: 0, failures: 1 }]);
+    expect((await store.calibrationSnapshot()).entries).toEqual([{ kind: "code.fix-test", route: "autonomous", successes: 0, failures: 1, overridden: 1 }]);
     await store.close();
   });
 });

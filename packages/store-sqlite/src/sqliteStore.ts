@@ -1,19 +1,21 @@
 // The embedded store: journals and their indexes in one SQLite file. Every append is one IMMEDIATE
 // transaction (journal length check, events, project()ed indexes, outcomes), so several processes can share
 // the file and a process killed mid-append leaves nothing half-written.
-import { type CalibrationSnapshot, ConvergentError, contentHash } from "@convergent/router";
+import { type CalibrationSnapshot, ConvergentError } from "@convergent/router";
 import {
   type Answer,
   type CheckpointInfo,
   type CheckpointQuery,
   type Clock,
   type NewRunEvent,
+  type OutcomeRow,
   type Reviewer,
   type RunEvent,
   type RunInfo,
   type RunQuery,
   type RunStatus,
   type Store,
+  outcomeSnapshot,
   project,
   systemClock,
 } from "@convergent/runtime";
@@ -106,11 +108,6 @@ function toCheckpointInfo(row: CheckpointRow): CheckpointInfo {
   };
 }
 
-/** Calibration entries in the order the router's calibration lists them (kind, then route, by code unit). */
-function compareEntries(a: { kind: string; route: string }, b: { kind: string; route: string }): number {
-  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.route < b.route ? -1 : a.route > b.route ? 1 : 0;
-}
-
 /**
  * Creates the embedded store on one SQLite file (better-sqlite3, WAL mode). Several processes on one
  * machine may open the same file at once: appends are serialized by SQLite's write lock, and the journal
@@ -158,14 +155,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          reviewer = excluded.reviewer, answered_at = excluded.answered_at, idempotency_key = excluded.idempotency_key`,
     ),
     insertRole: db.prepare<[string, string]>("INSERT OR IGNORE INTO checkpoint_roles (checkpoint_id, role) VALUES (?, ?)"),
-    upsertOutcome: db.prepare<[string, string, string, string]>(
-      `INSERT INTO outcomes (run_id, kind, route, result) VALUES (?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result`,
+    upsertOutcome: db.prepare<[string, string, string, string, number | null]>(
+      `INSERT INTO outcomes (run_id, kind, route, result, model_failure) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result, model_failure = excluded.model_failure`,
     ),
-    outcomeCounts: db.prepare<[], { kind: string; route: "autonomous" | "supervised" | "human"; successes: number; failures: number }>(
-      `SELECT kind, route, SUM(result = 'succeeded') AS successes, SUM(result <> 'succeeded') AS failures
-       FROM outcomes GROUP BY kind, route`,
-    ),
+    // In the order they were recorded, as a router would have seen them.
+    outcomeRows: db.prepare<[], OutcomeRow>("SELECT kind, route, result, model_failure AS modelFailure FROM outcomes ORDER BY rowid"),
     acquireLease: db.prepare<[string, string, number, number]>(
       `INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
@@ -228,7 +223,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     for (const e of stamped) {
       if (e.type === "run.completed" && e.data.outcome !== null) {
-        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result);
+        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result, e.data.outcome.modelFailure ?? null);
       }
     }
     return stamped;
@@ -329,8 +324,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async calibrationSnapshot(): Promise<CalibrationSnapshot> {
       return use(() => {
-        const entries = sql.outcomeCounts.all().sort(compareEntries);
-        return { version: 1, id: contentHash(entries), entries };
+        return outcomeSnapshot(sql.outcomeRows.all());
       });
     },
     async acquireLease(runId, owner, ttlMs) {

@@ -190,7 +190,10 @@ describe("runtime on the sqlite store: SIGKILL mid-run, then another process res
       expect(resumed.final).toMatchObject({ status: "succeeded", attempts: 10, output: { guess: 1000 }, tokens: 100 });
       expect(resumed.final.cost).toBeCloseTo(0.01, 9);
       // Exactly one outcome, for this run.
-      expect((await check.calibrationSnapshot()).entries).toEqual([{ kind: "math.guess", route: "autonomous", successes: 1, failures: 0 }]);
+      // One outcome, with the model's estimate it was routed under.
+      expect((await check.calibrationSnapshot()).entries).toEqual([
+        { kind: "math.guess", route: "autonomous", successes: 1, failures: 0, modelled: [expect.objectContaining({ outcomes: 1, failures: 0 })] },
+      ]);
       await check.close();
       const after = new Database(path, { readonly: true });
       expect(after.pragma("integrity_check", { simple: true })).toBe("ok");

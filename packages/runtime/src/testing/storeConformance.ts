@@ -526,11 +526,18 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(empty).toEqual(expected.snapshot());
         expect(empty.entries).toEqual([]);
 
-        const finish = async (runId: string, shape: Route, outcome: { route: Route; result: "succeeded" | "failed" | "overridden" } | null) => {
+        const finish = async (
+          runId: string,
+          shape: Route,
+          outcome: { route: Route; result: "succeeded" | "failed" | "overridden"; modelFailure?: number } | null,
+        ) => {
           const task = await startRun(runId, makeTask(`t-${runId}`, {}, shape));
           const status = outcome === null ? "cancelled" : outcome.result === "succeeded" ? "succeeded" : "failed";
           await appendNext(runId, [events.attemptStarted(1), events.completed(status, outcome)]);
-          if (outcome !== null) expected.recordOutcome({ kind: task.kind, route: outcome.route, outcome: outcome.result });
+          if (outcome !== null) {
+            const { route, result, modelFailure } = outcome;
+            expected.recordOutcome({ kind: task.kind, route, outcome: result, ...(modelFailure === undefined ? {} : { modelFailure }) });
+          }
           return store.calibrationSnapshot();
         };
 
@@ -558,6 +565,18 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         await startRun("o-7");
         await appendNext("o-7", [events.attemptStarted(1), events.attemptRecorded(1, { patch: "…" })]);
         expect(await store.calibrationSnapshot()).toEqual(s5);
+
+        // An agent's outcome carries the model's estimate, and an autonomous run a person took over counts as
+        // overridden: the store keeps both, so its snapshot still equals the router's.
+        await finish("o-8", "autonomous", { route: "autonomous", result: "overridden", modelFailure: 0.31 });
+        const s9 = await finish("o-9", "autonomous", { route: "autonomous", result: "succeeded", modelFailure: 0.12 });
+        expect(s9).toEqual(expected.snapshot());
+        expect(s9.entries.find((e) => e.kind === "code.fix-test" && e.route === "autonomous")).toMatchObject({
+          successes: 2,
+          failures: 2,
+          overridden: 1,
+          modelled: expect.arrayContaining([expect.objectContaining({ outcomes: 1, failures: 1 }), expect.objectContaining({ outcomes: 1, failures: 0 })]),
+        });
       });
 
       it("records no outcome from a completion whose append conflicted", async () => {
