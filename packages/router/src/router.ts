@@ -58,8 +58,11 @@ export interface Router {
    * latency), combined with the policy's profiles like another profile.
    */
   decide(task: Task, options?: DecideOptions): Decision;
-  /** Like `decide`, asking the router's estimator for signals nobody declared first. */
-  decideAsync(task: Task): Promise<Decision>;
+  /**
+   * Like `decide`, asking the router's estimator first for the signals that neither the task, the policy's
+   * sandbox profiles nor `options.sandbox` give. The estimator's errors reach the caller.
+   */
+  decideAsync(task: Task, options?: Pick<DecideOptions, "sandbox">): Promise<Decision>;
   /** Feeds one outcome to calibration. */
   recordOutcome(outcome: Outcome): void;
 }
@@ -387,12 +390,16 @@ export function createRouter(options: RouterOptions = {}): Router {
     policyRef,
     calibration,
     decide: (task, opts) => decide(task, opts?.estimate, opts?.sandbox),
-    async decideAsync(task) {
-      if (options.estimator === undefined) return decide(task);
-      const missing = missingSignals(task, profileFor(task.kind).sandbox);
-      if (missing.length === 0) return decide(task);
+    async decideAsync(task, opts) {
+      const sandbox = opts?.sandbox;
+      if (options.estimator === undefined) return decide(task, undefined, sandbox);
+      const missing = missingSignals(task, profileFor(task.kind).sandbox).filter(
+        (name) =>
+          !(name === "feedbackLatencySec" && sandbox?.feedbackLatencySec !== undefined) && !(name === "ruleClosure" && sandbox?.ruleClosure !== undefined),
+      );
+      if (missing.length === 0) return decide(task, undefined, sandbox);
       const estimate = await options.estimator.estimate(task, missing);
-      return decide(task, withSource(estimate, options.estimator.name));
+      return decide(task, withSource(estimate, options.estimator.name), sandbox);
     },
     recordOutcome: (outcome) => calibration.recordOutcome(outcome),
   };

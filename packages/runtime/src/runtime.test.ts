@@ -521,6 +521,40 @@ describe("routing with registered sandboxes", () => {
     expect(journal.at(-1)).toBe("attempt.started"); // nothing recorded for an attempt this process no longer owns
   });
 
+  it("asks the router's estimator for signals nobody gave, but not for what a registered sandbox gives", async () => {
+    const asked: string[][] = [];
+    const estimator = {
+      name: "test-estimator",
+      estimate: (_task: Task, missing: readonly string[]) => {
+        asked.push([...missing]);
+        return { driftHalfLifeSec: { value: null, reason: "arithmetic does not drift" }, horizonSec: { value: 600, reason: "a short task" } };
+      },
+    };
+    const sandbox = functionSandbox({ name: "quick", kinds: ["math.*"], closure: 1, latencySec: 1, score: () => 0 });
+    const runtime = createRuntime({
+      router: createRouter({ policy, estimator }),
+      store: createMemoryStore(),
+      agents: [scriptedAgent({ kinds: ["math.*"], outputs: [42] })],
+      sandboxes: [sandbox],
+    });
+    const run = await runtime.submit({ id: "e-1", kind: "math.guess", title: "Find 42", stakes: { cost: 10, reversible: true } });
+    expect(asked).toEqual([["driftHalfLifeSec", "horizonSec"]]);
+    const signals = (await runtime.inspect(run.runId))?.decision?.signals;
+    expect(signals?.driftHalfLifeSec).toMatchObject({ value: null, source: "estimated" });
+    expect(signals?.feedbackLatencySec).toMatchObject({ value: 1, source: "sandbox" });
+    expect(run).toMatchObject({ route: "autonomous", status: "succeeded" });
+  });
+
+  it("routes on the conservative defaults, and logs why, when the estimator fails", async () => {
+    const logger = createMemoryLogger();
+    const estimator = { name: "down", estimate: () => Promise.reject(new Error("model unavailable")) };
+    const runtime = createRuntime({ router: createRouter({ policy, estimator }), store: createMemoryStore(), agents: [], logger });
+    const run = await runtime.submit({ id: "e-2", kind: "math.guess", title: "Find 42", stakes: { cost: 10, reversible: true } });
+    expect(run.route).not.toBeNull();
+    expect((await runtime.inspect(run.runId))?.decision?.signals.driftHalfLifeSec.source).toBe("default");
+    expect(logger.records.find((r) => r.event === "router.estimator-failed")?.fields).toMatchObject({ taskId: "e-2", error: "model unavailable" });
+  });
+
   it("logs every step with stable fields", async () => {
     const { runtime, logger } = setup();
     const run = await runtime.submit(guessTask());

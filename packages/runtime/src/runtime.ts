@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import {
   ConvergentError,
+  type Decision,
   type JsonValue,
   type Policy,
   canonicalJson,
@@ -310,7 +311,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     switch (step.step) {
       case "route": {
         const sandbox = sandboxFeedback(task.kind);
-        const decision = router.decide(task, sandbox === undefined ? {} : { sandbox });
+        const options = sandbox === undefined ? {} : { sandbox };
+        let decision: Decision;
+        try {
+          // The router's estimator (if any) fills the signals nobody declared.
+          decision = await router.decideAsync(task, options);
+        } catch (error) {
+          // An estimator that fails must not lose the run: route on the conservative defaults and say so.
+          logger.warn("router.estimator-failed", { runId: state.runId, taskId: task.id, kind: task.kind, error: messageOf(error) });
+          decision = router.decide(task, options);
+        }
         return [{ type: "run.routed", data: { decision, policy: router.policy } }];
       }
       case "attempt": {
