@@ -396,8 +396,9 @@ export function monotoneMap(bins: readonly { outcomes: number; failures: number;
   const first = points[0]!;
   const last = points[points.length - 1]!;
   return (p) => {
-    if (p <= first.x) return first.x <= 0 ? first.y : (p * first.y) / first.x;
-    if (p >= last.x) return last.x <= 0 ? last.y : Math.min(1, Math.max(last.y, (p * last.y) / last.x));
+    // Ratios first: p · y / x loses everything to underflow when x is subnormal.
+    if (p <= first.x) return first.x <= 0 ? first.y : first.y * Math.min(1, p / first.x);
+    if (p >= last.x) return last.x <= 0 ? last.y : Math.min(1, Math.max(last.y, last.y * (p / last.x)));
     let i = 1;
     while (points[i]!.x < p) i++;
     const a = points[i - 1]!;
