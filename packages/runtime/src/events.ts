@@ -44,7 +44,14 @@ export interface RunEventData {
   /** Written before the agent is called: reserves the attempt's budget, so a crash cannot overspend. */
   "attempt.started": { readonly attempt: number; readonly idempotencyKey: string; readonly reservedCost: number };
   "attempt.recorded": { readonly attempt: number; readonly output: JsonValue; readonly usage: Usage; readonly durationMs: number };
-  "attempt.verified": { readonly attempt: number; readonly verdict: Verdict; readonly sandbox: string | null; readonly durationMs: number };
+  "attempt.verified": {
+    readonly attempt: number;
+    readonly verdict: Verdict;
+    readonly sandbox: string | null;
+    readonly durationMs: number;
+    /** The sandbox's `passError`, when it declares one (the monitor projects against it). */
+    readonly passError?: number;
+  };
   "attempt.failed": { readonly attempt: number; readonly error: string; readonly stage: "agent" | "sandbox" };
   "run.escalated": {
     readonly reason: EscalationReason;

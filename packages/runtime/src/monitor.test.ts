@@ -17,9 +17,10 @@ describe("readErrors", () => {
     expect(readErrors([1, 1.2, 1.44]).trend).toBe("diverging");
   });
 
-  it("calls a flat series a plateau once the window is full", () => {
-    expect(readErrors([5, 4.9, 4.95]).trend).toBe("plateau");
-    expect(readErrors([5, 4.9]).trend).not.toBe("plateau");
+  it("calls a flat series a plateau once the window (5) is full", () => {
+    expect(readErrors([5, 4.9, 4.95, 4.9, 4.92]).trend).toBe("plateau");
+    expect(readErrors([5, 4.9, 4.95, 4.9]).trend).not.toBe("plateau");
+    expect(readErrors([5, 4.9, 4.95], { window: 3 }).trend).toBe("plateau");
   });
 
   it("recovers the factor of any geometric series", () => {
@@ -51,10 +52,10 @@ describe("readErrors", () => {
   });
 
   it("escalates a run too slow to pass within the budget once told the attempts left and the target", () => {
-    // ×0.8 per attempt from 0.5: six more attempts reach 0.13, far above 0.02, even at twice the speed.
-    const slow = readErrors([0.625, 0.5], { remainingAttempts: 6, targetError: 0.02 });
+    // ×0.9 per attempt from 0.5: even twice as fast (×0.45), three more attempts end at 0.046, above 0.02.
+    const slow = readErrors([0.5 / 0.9, 0.5], { remainingAttempts: 3, targetError: 0.02 });
     expect(slow.trend).toBe("plateau");
-    expect(slow.detail).toContain("above 0.02 after the 6 attempts the budget allows");
+    expect(slow.detail).toContain("above 0.02 after the 3 attempts the budget allows");
     // The same errors with a budget long enough, or without the budget, are left to run.
     expect(readErrors([0.625, 0.5], { remainingAttempts: 30, targetError: 0.02 }).trend).toBe("converging");
     expect(readErrors([0.625, 0.5]).trend).toBe("converging");

@@ -34,11 +34,14 @@ export interface MonitorReading {
 
 /** The monitor's defaults. */
 export const monitorDefaults: Required<Omit<MonitorOptions, "remainingAttempts" | "targetError">> = {
-  window: 3,
+  // A plateau is read over 5 attempts: over 3, noise made about 6 in 100 runs that would have passed look flat
+  // (ConvergeBench). Divergence still shows after 3 (or a jump after 2).
+  window: 5,
   divergeFactor: 1.05,
   jumpFactor: 1.5,
   plateauFactor: 0.95,
-  projectionMargin: 0.75,
+  // Projections assume errors may fall up to twice as fast as measured before calling a run too slow.
+  projectionMargin: 0.5,
 };
 
 /**

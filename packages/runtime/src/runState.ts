@@ -1,5 +1,5 @@
 // A run's state is a fold of its journal; the fold also says what the driver must do next.
-import type { Decision, JsonValue, Policy, Route, Task } from "@convergent/router";
+import { type Decision, type JsonValue, type Policy, type Route, type Task, compileKindMatcher } from "@convergent/router";
 import type { Feedback } from "./agent.js";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
 import type { EscalationReason, RunEvent, RunEventData, RunMode, Usage, Verdict } from "./events.js";
@@ -169,7 +169,11 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
       } else {
         state.feedback.push({ attempt: d.attempt, source: "sandbox", message: d.verdict.feedback, error: d.verdict.error });
         const errors = state.attempts.slice(state.roundStart).map((a) => a.verdict?.error ?? Number.NaN);
-        const reading = readErrors(errors, monitor);
+        // Told the attempts the budget has left and what passes, the monitor also catches a run too slow to make it.
+        const reading = readErrors(
+          errors,
+          d.passError === undefined ? monitor : { ...monitor, remainingAttempts: Math.max(0, maxAttemptsOf(state) - errors.length), targetError: d.passError },
+        );
         state.next =
           reading.trend === "diverging" || reading.trend === "plateau"
             ? { step: "escalate", reason: reading.trend, detail: reading.detail, errorFactor: reading.errorFactor }
@@ -244,6 +248,15 @@ function outputOf(state: RunState, attempt: number): JsonValue | null {
 }
 
 /** The route whose work an outcome is about: the decision's; a human-route task a person handed to the agent counts as supervised. */
+/** The attempts a round may take: the run's policy's budget, with its kind's override. */
+function maxAttemptsOf(state: RunState): number {
+  const policy = state.policy;
+  if (policy === null) return 0;
+  let max = policy.budgets.maxAttempts;
+  for (const o of policy.kinds) if (o.budgets?.maxAttempts !== undefined && compileKindMatcher(o.kind)(state.task.kind)) max = o.budgets.maxAttempts;
+  return max;
+}
+
 function workingRoute(state: RunState): Route {
   const route = state.decision?.route ?? "human";
   return route === "human" && state.attempts.length > 0 ? "supervised" : route;

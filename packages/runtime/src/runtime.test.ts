@@ -86,8 +86,20 @@ describe("autonomous runs", () => {
     expect((cp!.context as { errorCurve: number[] }).errorCurve).toEqual([2, 5]);
   });
 
+  it("escalates a run too slow to pass within its budget when the sandbox says what passes", async () => {
+    const slowAgent = scriptedAgent({ kinds: ["math.*"], outputs: [2, 12, 20, 26, 30, 33].map((guess) => ({ guess })) });
+    const counting = functionSandbox({ name: "distance", kinds: ["math.*"], closure: 1, passError: 0.5, score: (output) => Math.abs((output as { guess: number }).guess - 42) });
+    const runtime = createRuntime({ router: createRouter({ policy }), store: createMemoryStore(), agents: [slowAgent], sandboxes: [counting] });
+    const run = await runtime.submit(guessTask("slow-1"));
+    // Errors 40 → 30 (×0.75): even at twice that pace (×0.375), the 4 attempts left end at 0.59, above 0.5.
+    expect(run).toMatchObject({ status: "waiting", attempts: 2 });
+    expect(run.openCheckpoints[0]!.reasons[0]).toBe(
+      "Escalated: errors fall ×0.75 per attempt: even a little faster, they would still be above 0.5 after the 4 attempts the budget allows.",
+    );
+  });
+
   it("escalates a plateau, and a person's direction starts a new round the agent works inside", async () => {
-    const { runtime, agent } = setup({ agentOutputs: [40, 40, 40, 41, 42] });
+    const { runtime, agent } = setup({ agentOutputs: [40, 40, 40, 40, 40, 41, 42] });
     const run = await runtime.submit(guessTask());
     expect(run.status).toBe("waiting");
     const cp = run.openCheckpoints[0]!;

@@ -397,7 +397,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
         const before = latency.get(sandbox.name);
         latency.set(sandbox.name, before === undefined ? durationMs : 0.8 * before + 0.2 * durationMs);
-        return [{ type: "attempt.verified", data: { attempt: step.attempt, verdict: checked.verdict, sandbox: sandbox.name, durationMs } }];
+        const passError = sandbox.passError !== undefined && Number.isFinite(sandbox.passError) && sandbox.passError >= 0 ? { passError: sandbox.passError } : {};
+        return [{ type: "attempt.verified", data: { attempt: step.attempt, verdict: checked.verdict, sandbox: sandbox.name, durationMs, ...passError } }];
       }
       case "escalate":
         return [

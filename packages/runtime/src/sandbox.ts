@@ -31,6 +31,12 @@ export interface Sandbox {
    * feedback never came).
    */
   readonly latencySec?: number;
+  /**
+   * The largest error a passing verdict can have (for a count of failing checks, 0.5). With it the monitor
+   * also escalates a run whose errors, even falling somewhat faster than so far, would not get there within
+   * the attempts the budget has left — before the budget is burnt.
+   */
+  readonly passError?: number;
   verify(input: VerifyInput): Promise<Verdict>;
 }
 

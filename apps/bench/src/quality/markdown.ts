@@ -56,7 +56,7 @@ export function formatQualityMarkdown(report: QualityReport): string {
     "### Monitor",
     "",
     `${m.loops.toLocaleString("en-US")} autonomous loops with feedback; ${m.diverging} diverged, ${m.converging} would pass within the budget.`,
-    `Thresholds: window 5 and the budget projection (runtime option \`monitor\`, told the attempts left and the pass threshold). The runtime's defaults (window 3, errors alone): delay ${num(m.runtimeDefaults.medianDetectionDelay, 1)}, ${num(m.runtimeDefaults.falseEscalationsPer100, 2)} false escalations per 100, ${pct(m.runtimeDefaults.wastedTokensReduction)} fewer tokens wasted.`,
+    `Thresholds: the runtime's defaults (window 5), told the attempts left and the pass threshold as the runtime tells it for a sandbox that declares \`passError\`. Without \`passError\` (errors alone): delay ${num(m.runtimeDefaults.medianDetectionDelay, 1)}, ${num(m.runtimeDefaults.falseEscalationsPer100, 2)} false escalations per 100, ${pct(m.runtimeDefaults.wastedTokensReduction)} fewer tokens wasted.`,
     `Median detection delay ${num(m.medianDetectionDelay, 1)} attempts; ${num(m.falseEscalationsPer100, 2)} false escalations per 100 converging runs; tokens wasted on runs that did not pass: ${m.wastedTokens.monitor.toLocaleString("en-US")} with the monitor vs ${m.wastedTokens.fixedBudget.toLocaleString("en-US")} with a fixed ${c.maxAttempts}-attempt budget (${pct(m.wastedTokens.reduction)} fewer).`,
     "",
     "### Calibration (online stream, outcomes after the feedback latency)",

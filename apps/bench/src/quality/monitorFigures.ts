@@ -20,7 +20,7 @@ export interface MonitorFigures {
   readonly wastedTokens: { readonly monitor: number; readonly fixedBudget: number; readonly reduction: number };
   /** How the monitored loops ended. */
   readonly ends: Readonly<Record<string, number>>;
-  /** The same figures for the runtime's default monitor (window 3, reading errors alone), for comparison. */
+  /** The same figures for the runtime's monitor reading errors alone (a sandbox without `passError`), for comparison. */
   readonly runtimeDefaults: { readonly medianDetectionDelay: number; readonly falseEscalationsPer100: number; readonly wastedTokensReduction: number };
 }
 

@@ -27,11 +27,11 @@ export interface LoopOptions {
 }
 
 /**
- * The monitor thresholds ConvergeBench runs the loop with, set through the runtime's `monitor` option: a plateau is
- * read over 5 attempts (the runtime's default window of 3 escalates about 6 in 100 runs that would pass), and runs too
- * slow to pass within the budget are escalated by the projection, assuming errors may fall up to twice as fast.
+ * The monitor thresholds ConvergeBench runs the loop with: the runtime's own defaults (a plateau read over 5 attempts;
+ * projections assume errors may fall up to twice as fast). The loop tells the monitor the budget left and the pass
+ * threshold, as the runtime does for a sandbox that declares `passError`.
  */
-export const benchMonitor: MonitorOptions = { window: 5, projectionMargin: 0.5 };
+export const benchMonitor: MonitorOptions = {};
 
 /** The loop defaults: the default policy's 8-attempt budget and the bench's monitor thresholds, told the budget. */
 export const loopDefaults: LoopOptions = { maxAttempts: 8, passError: 0.02, budgetAware: true, monitor: benchMonitor };
@@ -54,7 +54,7 @@ export interface LoopTrace {
   /** Attempts the monitored run made, and how it ended. */
   readonly attempts: number;
   readonly end: LoopEnd;
-  /** The same with the runtime's default monitor reading errors alone (not told the budget), as its loop calls it today. */
+  /** The same with the runtime's monitor reading errors alone (not told the budget: a sandbox without `passError`). */
   readonly runtimeDefaults: { readonly attempts: number; readonly end: LoopEnd };
   /** Attempt at which divergence began (the error's last minimum before it grew for good); null when it never diverged. */
   readonly divergenceOnset: number | null;

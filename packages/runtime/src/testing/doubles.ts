@@ -76,6 +76,8 @@ export function functionSandbox(options: {
   readonly closure?: number;
   /** Expected seconds to a verdict (the Sandbox port's `latencySec`). */
   readonly latencySec?: number;
+  /** The largest error that passes (the Sandbox port's `passError`); the verdict passes at `tolerance`. */
+  readonly passError?: number;
   readonly score: (output: JsonValue, input: VerifyInput) => number;
   readonly tolerance?: number;
 }): FunctionSandbox {
@@ -86,6 +88,7 @@ export function functionSandbox(options: {
     kinds: options.kinds,
     closure: options.closure ?? 0.9,
     ...(options.latencySec === undefined ? {} : { latencySec: options.latencySec }),
+    ...(options.passError === undefined ? {} : { passError: options.passError }),
     calls,
     async verify(input): Promise<Verdict> {
       calls.push(input);
