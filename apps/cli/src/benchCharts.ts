@@ -2,17 +2,10 @@
 // vega-lite specs rendered to SVG at build time (no script runs in the page).
 import type { QualityReport } from "@convergent/bench";
 import type { TopLevelSpec } from "vega-lite";
-import { renderSvg, routeColors } from "./charts.js";
+import { baseConfig, renderSvg, routeColors } from "./charts.js";
 
-const font = "Inter, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-
-const config = {
-  background: "transparent",
-  font,
-  view: { stroke: null },
-  axis: { labelColor: "#475569", titleColor: "#475569", labelFontSize: 12, titleFontSize: 12, titleFontWeight: 500, gridColor: "#e2e8f0", domainColor: "#cbd5e1", tickColor: "#cbd5e1" },
-  legend: { labelColor: "#334155", labelFontSize: 12, titleFontSize: 12, orient: "right", title: null, labelLimit: 260 },
-} as const;
+// The reports' shared look, with the legend on the right (the bench's charts name many routers).
+const config = { ...baseConfig, legend: { labelColor: "#334155", labelFontSize: 12, titleFontSize: 12, orient: "right", title: null, labelLimit: 260 } } as const;
 
 /** Colours of the routers, in the report's order (Convergent's router first, in the route colour of autonomy). */
 const routerPalette = ["#0f766e", "#94a3b8", "#e3a21a", "#7a5af5", "#64748b", "#3b82f6", "#f97316", "#db2777", "#111827", "#a3a3a3"];

@@ -14,7 +14,8 @@ export const costColors = { agent: "#3b82f6", "people's time": "#f97316", failur
 
 const font = "Inter, ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
-const baseConfig = {
+/** The look every chart of the CLI's HTML reports shares (legend below, in a row). */
+export const baseConfig = {
   background: "transparent",
   font,
   view: { stroke: null },
