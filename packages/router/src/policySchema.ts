@@ -140,6 +140,12 @@ const modelShape = {
   repairEfficiency: z.number().gt(0).lt(1).default(0.5).describe("η: share of the checkable error one feedback cycle repairs."),
   targetError: z.number().gt(0).lt(1).default(0.05).describe("Residual error at which an autonomous loop counts as converged."),
   minFailureRate: z.number().min(0).max(1).default(0.01).describe("An agent's failure probability never drops below this."),
+  initialFailure: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .describe("Share of tasks an agent gets wrong at its first attempt, before any feedback; the model's estimate is this × (1 − score). 1 credits only what feedback repairs."),
 };
 
 const budgetsSchema = z
@@ -191,6 +197,7 @@ export const kindOverrideSchema = z.strictObject({
   // Overrides carry no defaults: a field left out keeps the policy's top-level value.
   costs: z.strictObject(withoutDefaults(costsShape)).omit({ currency: true }).optional(),
   human: z.strictObject(withoutDefaults(humanShape)).optional(),
+  model: z.strictObject({ initialFailure: modelShape.initialFailure.removeDefault().optional() }).optional(),
   budgets: z
     .strictObject({
       maxAttempts: z.number().int().min(1).optional(),

@@ -84,6 +84,8 @@ interface KindProfile {
   readonly costs: CostParams;
   readonly maxAttempts: number;
   readonly irreversibleMultiplier: number;
+  /** The agent's first-attempt failure share (model.initialFailure, per kind). */
+  readonly initialFailure: number;
   readonly defaults: SignalDefaults;
   readonly sandbox: SandboxFeedback | undefined;
   readonly rules: readonly CompiledRule[];
@@ -162,11 +164,13 @@ export function createRouter(options: RouterOptions = {}): Router {
     let costs = { ...policy.costs };
     let human = { ...policy.human };
     let budgets = { maxAttempts: policy.budgets.maxAttempts, maxWallSec: policy.budgets.maxWallSec };
+    let initialFailure = policy.model.initialFailure;
     for (const o of overrides) {
       if (!o.test(kind)) continue;
       costs = { ...costs, ...o.costs };
       human = { ...human, ...o.human };
       budgets = { ...budgets, ...o.budgets };
+      if (o.model?.initialFailure !== undefined) initialFailure = o.model.initialFailure;
     }
     let sandbox: { feedbackLatencySec?: number; latencyFrom?: string; ruleClosure?: number; closureFrom?: string } | undefined;
     for (const s of sandboxes) {
@@ -195,6 +199,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       },
       maxAttempts: budgets.maxAttempts,
       irreversibleMultiplier: costs.irreversibleMultiplier,
+      initialFailure,
       defaults: {
         feedbackLatencySec: d.feedbackLatencySec,
         ruleClosure: d.ruleClosure,
@@ -277,7 +282,7 @@ export function createRouter(options: RouterOptions = {}): Router {
 
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
     const humanCounts = calibration.humanCounts(task.kind);
-    const modelFailure = Math.max(policy.model.minFailureRate, 1 - convergence.score);
+    const modelFailure = Math.max(policy.model.minFailureRate, profile.initialFailure * (1 - convergence.score));
     // The model's estimate, corrected by outcomes that carried one (model-relative), then by those that did not (Beta).
     const strength = policy.calibration.priorStrength;
     const agentPrior = calibration.agentPrior(task.kind, modelFailure, strength);

@@ -25,6 +25,7 @@ model:                          # the convergence model: rho = (1 - closure * re
   repairEfficiency: 0.5
   targetError: 0.05             # residual error at which a loop counts as converged
   minFailureRate: 0.01          # an agent never counts as more reliable than this
+  initialFailure: 1             # how often the agent's first attempt is wrong (from an offline eval); 1 = only feedback counts
 
 defaults:                       # conservative values for what a task does not declare
   signals:

@@ -58,4 +58,6 @@ export const costPolicy: fc.Arbitrary<PolicyInput> = fc.record({
   }),
   risk: fc.record({ mode: fc.constantFrom("neutral" as const, "averse" as const) }),
   exploration: fc.record({ rate: fc.constantFrom(0, 0.2, 0.5), maxStakes: fc.constantFrom(10, 1000) }),
+  // The agent's first-attempt failure share, from certain failure down to a strong agent.
+  model: fc.record({ initialFailure: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
 });

@@ -41,6 +41,8 @@ export function qualityPolicy(options: QualityPolicyOptions = {}): PolicyInput {
           agentPerAttempt: round(geometricMid(f.tokens) * dollarsPerToken, 4),
         },
         human: { errorRate: round(mid(f.humanError), 3), reviewCatchRate: round(mid(f.reviewCatch), 3) },
+        // What an operator's offline evaluation of the agent gives: how often its first attempt is wrong.
+        model: { initialFailure: round(1 - mid(f.skill), 3) },
       })),
     ),
   };
