@@ -153,7 +153,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
           // A schema LangChain cannot convert: edits to this tool are checked for shape only.
         }
       }
-      const routing = await route(callsOf(reply), schemas);
+      const routing = await route(callsOf(reply).filter(isToolCall), schemas);
       reply.response_metadata = { ...reply.response_metadata, convergent: routing };
       return reply;
     },
@@ -164,7 +164,9 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
         const messages = state.messages as BaseMessage[];
         const reply = [...messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
         if (reply === undefined || reply.tool_calls === undefined || reply.tool_calls.length === 0) return undefined;
-        const calls = callsOf(reply);
+        const allCalls = callsOf(reply);
+        // Structured-output calls (`extract-…`, a responseFormat's tool) are the agent's answer, not tool use.
+        const calls = allCalls.filter(isToolCall);
         const answered = new Set(messages.filter((m) => ToolMessage.isInstance(m)).map((m) => (m as ToolMessage).tool_call_id));
         const open = calls.filter((c) => !answered.has(c.id));
         if (open.length === 0) return undefined;
@@ -250,7 +252,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
           if (outcome.message !== undefined) results.push(outcome.message);
           if (outcome.edited !== undefined) edited.set(call.id, outcome.edited);
         }
-        const revised = calls.map((c) => edited.get(c.id) ?? toToolCall(c));
+        const revised = allCalls.map((c) => edited.get(c.id) ?? toToolCall(c));
         const revisedReply = new AIMessage({
           content: reply.content,
           tool_calls: revised.map((c) => ({ ...c, type: "tool_call" as const })),
@@ -260,7 +262,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
           response_metadata: reply.response_metadata,
           ...(reply.usage_metadata === undefined ? {} : { usage_metadata: reply.usage_metadata }),
         });
-        return finish(revisedReply, revised.map(infoOf), results, answered, edited.size > 0);
+        return finish(revisedReply, revised.map(infoOf).filter(isToolCall), results, answered, edited.size > 0);
       },
     },
   });
@@ -291,6 +293,11 @@ async function recordDecisions(
     if (await checkRecordable(runtime, recorded.get(call.id)!, answer, reviewer)) writes.push({ recorded: recorded.get(call.id)!, answer, reviewer });
   }
   for (const w of writes) await answerRecordedCall(runtime, w.recorded, w.answer, w.reviewer);
+}
+
+/** A call of a tool, not of the structured-output tool LangChain names `extract-<schema>`. */
+function isToolCall(call: { readonly name: string }): boolean {
+  return !call.name.startsWith("extract-");
 }
 
 /** The reply's tool calls with ids (a call without one gets its position, as LangChain would not run it otherwise). */
