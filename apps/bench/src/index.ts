@@ -58,7 +58,7 @@ export { qualityFamilies, familyOfKind, dollarsPerToken } from "./quality/famili
 export type { ObservationNoise, QualityFamily, Range } from "./quality/families.js";
 export { generateBenchTask, generateBenchTasks, mixSeed, gaussian, irreversibleMultiplier } from "./quality/latentTasks.js";
 export type { BenchTask, FamilyShift, GenerateBenchTasksOptions, LatentTask } from "./quality/latentTasks.js";
-export { simulateLoop, realiseTask, confidenceLogit, benchRoutes, benchMonitor, loopDefaults } from "./quality/world.js";
+export { simulateLoop, realiseTask, confidenceLogit, benchRoutes, loopDefaults } from "./quality/world.js";
 export type { BenchRoute, LoopEnd, LoopOptions, LoopTrace, RouteOutcome, TaskRealisation } from "./quality/world.js";
 export { buildOutcomeTable, expectedCost, realisedCost } from "./quality/outcomeTable.js";
 export type { OutcomeTable, OutcomeTableOptions, RouteExpectation } from "./quality/outcomeTable.js";

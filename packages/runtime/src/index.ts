@@ -17,7 +17,7 @@ export type { Answer, AnswerType, Checkpoint, CheckpointKind, CheckpointPurpose,
 export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunStatus, Usage, Verdict } from "./events.js";
 export { project } from "./projection.js";
 export type { CheckpointInfo, ProjectionChange, RunInfo } from "./projection.js";
-export { outcomeEntries, outcomeSnapshot } from "./store.js";
+export { outcomeSnapshot } from "./store.js";
 export type { CheckpointQuery, OutcomeRow, RunQuery, Store } from "./store.js";
 export { createMemoryStore } from "./memoryStore.js";
 export type { MemoryStoreOptions } from "./memoryStore.js";

@@ -247,16 +247,19 @@ function outputOf(state: RunState, attempt: number): JsonValue | null {
   return state.attempts.find((a) => a.attempt === attempt)?.output ?? null;
 }
 
-/** The route whose work an outcome is about: the decision's; a human-route task a person handed to the agent counts as supervised. */
-/** The attempts a round may take: the run's policy's budget, with its kind's override. */
-function maxAttemptsOf(state: RunState): number {
-  const policy = state.policy;
-  if (policy === null) return 0;
-  let max = policy.budgets.maxAttempts;
-  for (const o of policy.kinds) if (o.budgets?.maxAttempts !== undefined && compileKindMatcher(o.kind)(state.task.kind)) max = o.budgets.maxAttempts;
-  return max;
+/** A run's budgets: its policy's, with the overrides of the policy's entries for its kind (later entries win). */
+export function budgetsOf(policy: Policy, kind: string): Policy["budgets"] {
+  let b = { ...policy.budgets };
+  for (const o of policy.kinds) if (o.budgets !== undefined && compileKindMatcher(o.kind)(kind)) b = { ...b, ...o.budgets };
+  return b;
 }
 
+/** The attempts a round may take (0 before the run is routed). */
+function maxAttemptsOf(state: RunState): number {
+  return state.policy === null ? 0 : budgetsOf(state.policy, state.task.kind).maxAttempts;
+}
+
+/** The route whose work an outcome is about: the decision's; a human-route task a person handed to the agent counts as supervised. */
 function workingRoute(state: RunState): Route {
   const route = state.decision?.route ?? "human";
   return route === "human" && state.attempts.length > 0 ? "supervised" : route;

@@ -21,7 +21,7 @@ import type { NewRunEvent, RunEvent, RunMode, RunStatus } from "./events.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { MonitorOptions } from "./monitor.js";
 import type { CheckpointInfo } from "./projection.js";
-import { type CheckpointState, type NextStep, type RunState, applyEvent, foldRun } from "./runState.js";
+import { type CheckpointState, type NextStep, type RunState, applyEvent, budgetsOf, foldRun } from "./runState.js";
 import { type Sandbox, checkVerdict } from "./sandbox.js";
 import type { CheckpointQuery, Store } from "./store.js";
 
@@ -175,11 +175,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const sandboxFor = (kind: string) => sandboxes.find((s) => s.matches(kind))?.sandbox;
   /** A run is governed by the policy it was routed under (recorded in its journal), whichever process drives it. */
   const policyOf = (state: RunState): Policy => state.policy ?? policy;
-  const budgetsFor = (runPolicy: Policy, kind: string) => {
-    let b = { ...runPolicy.budgets };
-    for (const o of runPolicy.kinds) if (o.budgets !== undefined && compileKindMatcher(o.kind)(kind)) b = { ...b, ...o.budgets };
-    return b;
-  };
 
   const sandboxFeedback = (kind: string): SandboxFeedback | undefined => {
     const sandbox = sandboxFor(kind);
@@ -329,7 +324,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const escalate = (reason: Parameters<typeof escalation>[0], detail: string): NewRunEvent[] => [escalation(reason, detail, errorCurve)];
         if (agent === undefined) return escalate("no-agent", `no agent is registered for ${task.kind}`);
         const runPolicy = policyOf(state);
-        const budgets = budgetsFor(runPolicy, task.kind);
+        const budgets = budgetsOf(runPolicy, task.kind);
         const inRound = state.attempts.length - state.roundStart;
         const reserve = runPolicy.costs.agentPerAttempt;
         if (inRound >= budgets.maxAttempts) return escalate("budget:attempts", `the budget of ${budgets.maxAttempts} attempts is used up`);
@@ -351,7 +346,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const previous = [...state.attempts].reverse().find((x) => x.recorded);
         const started = clock.now();
         // Aborted when the run's wall-time budget runs out during the call, or when this process loses the run.
-        const wallLeftMs = budgetsFor(policyOf(state), task.kind).maxWallSec * 1000 - ((await store.now()) - state.roundStartedAt);
+        const wallLeftMs = budgetsOf(policyOf(state), task.kind).maxWallSec * 1000 - ((await store.now()) - state.roundStartedAt);
         let result: unknown;
         try {
           result = await agent.attempt({

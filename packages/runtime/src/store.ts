@@ -88,8 +88,3 @@ export function outcomeSnapshot(rows: Iterable<OutcomeRow>): CalibrationSnapshot
   }
   return calibration.snapshot();
 }
-
-/** The entries of {@link outcomeSnapshot}: calibration entries per kind and route. */
-export function outcomeEntries(rows: Iterable<OutcomeRow>): CalibrationSnapshot["entries"] {
-  return outcomeSnapshot(rows).entries;
-}

@@ -27,14 +27,10 @@ export interface LoopOptions {
 }
 
 /**
- * The monitor thresholds ConvergeBench runs the loop with: the runtime's own defaults (a plateau read over 5 attempts;
- * projections assume errors may fall up to twice as fast). The loop tells the monitor the budget left and the pass
- * threshold, as the runtime does for a sandbox that declares `passError`.
+ * The loop defaults: the default policy's 8-attempt budget and the runtime's own monitor thresholds, told the attempts
+ * left and the pass threshold as the runtime does for a sandbox that declares `passError`.
  */
-export const benchMonitor: MonitorOptions = {};
-
-/** The loop defaults: the default policy's 8-attempt budget and the bench's monitor thresholds, told the budget. */
-export const loopDefaults: LoopOptions = { maxAttempts: 8, passError: 0.02, budgetAware: true, monitor: benchMonitor };
+export const loopDefaults: LoopOptions = { maxAttempts: 8, passError: 0.02, budgetAware: true };
 
 /** How an autonomous loop ended. */
 export type LoopEnd = "passed" | "diverging" | "plateau" | "budget" | "horizon" | "no-feedback";
