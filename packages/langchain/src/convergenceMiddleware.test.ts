@@ -230,18 +230,6 @@ describe("convergenceMiddleware in a createAgent loop", () => {
     expect(toolResults(result.messages)["call-email"]?.content).toContain("Wrong customer");
   });
 
-  it("leaves LangChain's structured-output call (extract-…) to the agent: it is its answer, not tool use", async () => {
-    const model = fakeModel()
-      .respondWithTools([{ name: "extract-Answer", args: { summary: "done" }, id: "call-extract" }])
-      .respond(new AIMessage("Done."));
-    const { agent } = setup(model);
-    const result = await agent.invoke({ messages: [new HumanMessage("Summarise")] }, config("extract"));
-    // Unlisted tools route to people; this call was not held.
-    expect(result.__interrupt__).toBeUndefined();
-    const reply = result.messages.find((m) => AIMessage.isInstance(m) && (m as AIMessage).tool_calls?.length) as AIMessage;
-    expect(reply.tool_calls?.map((c) => c.name)).toEqual(["extract-Answer"]);
-  });
-
   it("works with LangChain's FakeToolCallingModel and an approve-all resume in the requests' order", async () => {
     const model = new FakeToolCallingModel({ toolCalls: [[email, search], []] });
     const { agent, ran } = setup(model);

@@ -4,8 +4,10 @@ import { ConvergentError, type Router, canonicalJson, isConvergentError } from "
 import type { Answer, Runtime } from "@convergent/runtime";
 import { AIMessage, type BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { toJsonSchema } from "@langchain/core/utils/json_schema";
+import { randomUUID } from "node:crypto";
 import { interrupt } from "@langchain/langgraph";
 import { createMiddleware } from "langchain";
+import { structuredOutputToolNames } from "./structuredOutput.js";
 import { type RecordedCall, answerForDecision, answerRecordedCall, checkRecordable, recordHeldCall, recordedRunId } from "./toolCallCheckpoints.js";
 import { type HeldCall, type ToolDecision, type ToolDecisionType, matchDecisions } from "./toolCallDecisions.js";
 import {
@@ -129,7 +131,9 @@ type ToolCall = { name: string; args: Record<string, unknown>; id?: string; type
  */
 export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
   const allowedDecisions = { ...defaultAllowedDecisions, ...options.allowedDecisions };
-  const routingOf = (toolName: string) => options.tools?.[toolName] ?? options.defaultRouting;
+  // Own keys only: a tool named `constructor` or `toString` must not pick up Object.prototype's as its routing.
+  const routingOf = (toolName: string) =>
+    (options.tools !== undefined && Object.hasOwn(options.tools, toolName) ? options.tools[toolName] : undefined) ?? options.defaultRouting;
   const prefix = options.descriptionPrefix ?? "Tool call held for review";
 
   const route = (calls: readonly ToolCallInfo[], schemas: ReadonlyMap<string, Record<string, unknown>>) =>
@@ -142,18 +146,32 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
     // after-model hook; calibration may have moved by then, and the person must be asked what they were shown).
     wrapModelCall: async (request, handler) => {
       const reply = await handler(request);
+      // Anything but an AIMessage means LangChain consumed a structured-output call: the agent's answer, no tool use.
       if (!AIMessage.isInstance(reply) || reply.tool_calls === undefined || reply.tool_calls.length === 0) return reply;
+      // LangChain's tool node runs a call without an id whatever the thread says about it, so a held call must
+      // have one for the person's decision to stand.
+      if (reply.tool_calls.some((c) => c.id === undefined || c.id === "")) {
+        reply.tool_calls = reply.tool_calls.map((c) => (c.id === undefined || c.id === "" ? { ...c, id: `call-${randomUUID()}` } : c));
+      }
       const schemas = new Map<string, Record<string, unknown>>();
+      const registered = new Set<string>();
       for (const tool of request.tools ?? []) {
         const t = tool as { name?: unknown; schema?: unknown };
-        if (typeof t.name !== "string" || t.schema === undefined) continue;
+        if (typeof t.name !== "string") continue;
+        registered.add(t.name);
+        if (t.schema === undefined) continue;
         try {
           schemas.set(t.name, toJsonSchema(t.schema as Parameters<typeof toJsonSchema>[0]) as Record<string, unknown>);
         } catch {
           // A schema LangChain cannot convert: edits to this tool are checked for shape only.
         }
       }
-      const routing = await route(callsOf(reply).filter(isToolCall), schemas);
+      // A call to a tool the agent was given is always routed, whatever its name. Only a call to a
+      // structured-output tool LangChain registered for this request (and no tool of the agent's) is left out:
+      // LangChain answers it itself (a parsing error goes back to the model) and no tool runs it.
+      const structured = structuredOutputToolNames(request.responseFormat);
+      const calls = callsOf(reply).filter((c) => registered.has(c.name) || !structured.has(c.name));
+      const routing = await route(calls, schemas);
       reply.response_metadata = { ...reply.response_metadata, convergent: routing };
       return reply;
     },
@@ -164,9 +182,10 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
         const messages = state.messages as BaseMessage[];
         const reply = [...messages].reverse().find((m) => AIMessage.isInstance(m)) as AIMessage | undefined;
         if (reply === undefined || reply.tool_calls === undefined || reply.tool_calls.length === 0) return undefined;
-        const allCalls = callsOf(reply);
-        // Structured-output calls (`extract-…`, a responseFormat's tool) are the agent's answer, not tool use.
-        const calls = allCalls.filter(isToolCall);
+        // Every call is routed here: a structured-output call LangChain registered is answered (by LangChain) by now.
+        const calls = callsOf(reply);
+        // A call without an id gets one, and the reply carries it, so that a person's decision about it stands.
+        const idsAssigned = calls.some((c, i) => reply.tool_calls![i]!.id !== c.id);
         const answered = new Set(messages.filter((m) => ToolMessage.isInstance(m)).map((m) => (m as ToolMessage).tool_call_id));
         const open = calls.filter((c) => !answered.has(c.id));
         if (open.length === 0) return undefined;
@@ -192,7 +211,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
           .map((call) => ({ call, routed: routing.calls.find((r) => r.toolCallId === call.id)! }))
           .filter(({ routed }) => routed.route !== "autonomous");
 
-        if (held.length === 0) return finish(reply, calls, [...repeats.values()], answered);
+        if (held.length === 0) return finish(idsAssigned ? withCalls(reply, calls.map(toToolCall)) : reply, calls, [...repeats.values()], answered, idsAssigned);
 
         const threadId = (runtime as { configurable?: { thread_id?: string } }).configurable?.thread_id;
         const recorded = new Map<string, RecordedCall>();
@@ -252,17 +271,9 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
           if (outcome.message !== undefined) results.push(outcome.message);
           if (outcome.edited !== undefined) edited.set(call.id, outcome.edited);
         }
-        const revised = allCalls.map((c) => edited.get(c.id) ?? toToolCall(c));
-        const revisedReply = new AIMessage({
-          content: reply.content,
-          tool_calls: revised.map((c) => ({ ...c, type: "tool_call" as const })),
-          ...(reply.id === undefined ? {} : { id: reply.id }),
-          ...(reply.name === undefined ? {} : { name: reply.name }),
-          additional_kwargs: reply.additional_kwargs,
-          response_metadata: reply.response_metadata,
-          ...(reply.usage_metadata === undefined ? {} : { usage_metadata: reply.usage_metadata }),
-        });
-        return finish(revisedReply, revised.map(infoOf).filter(isToolCall), results, answered, edited.size > 0);
+        const revised = calls.map((c) => edited.get(c.id) ?? toToolCall(c));
+        const revisedReply = withCalls(reply, revised);
+        return finish(revisedReply, revised.map(infoOf), results, answered, edited.size > 0 || idsAssigned);
       },
     },
   });
@@ -295,14 +306,29 @@ async function recordDecisions(
   for (const w of writes) await answerRecordedCall(runtime, w.recorded, w.answer, w.reviewer);
 }
 
-/** A call of a tool, not of the structured-output tool LangChain names `extract-<schema>`. */
-function isToolCall(call: { readonly name: string }): boolean {
-  return !call.name.startsWith("extract-");
+/**
+ * The reply's tool calls with ids. A call without one (a reply no model call of this middleware saw) gets an
+ * id derived from the reply's, which the revised reply then carries.
+ */
+function callsOf(reply: AIMessage): ToolCallInfo[] {
+  return (reply.tool_calls ?? []).map((c, i) => ({
+    name: c.name,
+    args: (c.args ?? {}) as Record<string, unknown>,
+    id: c.id === undefined || c.id === "" ? `call-${reply.id ?? "reply"}-${i}` : c.id,
+  }));
 }
 
-/** The reply's tool calls with ids (a call without one gets its position, as LangChain would not run it otherwise). */
-function callsOf(reply: AIMessage): ToolCallInfo[] {
-  return (reply.tool_calls ?? []).map((c, i) => ({ name: c.name, args: (c.args ?? {}) as Record<string, unknown>, id: c.id ?? `call-${i}` }));
+/** The reply with these tool calls in place of its own (same id, so the thread's message is replaced). */
+function withCalls(reply: AIMessage, calls: readonly ToolCall[]): AIMessage {
+  return new AIMessage({
+    content: reply.content,
+    tool_calls: calls.map((c) => ({ ...c, type: "tool_call" as const })),
+    ...(reply.id === undefined ? {} : { id: reply.id }),
+    ...(reply.name === undefined ? {} : { name: reply.name }),
+    additional_kwargs: reply.additional_kwargs,
+    response_metadata: reply.response_metadata,
+    ...(reply.usage_metadata === undefined ? {} : { usage_metadata: reply.usage_metadata }),
+  });
 }
 
 function infoOf(call: ToolCall): ToolCallInfo {
