@@ -69,7 +69,7 @@ describe("calibration", () => {
     c.recordOutcome({ kind: "k", route: "autonomous", outcome: "succeeded" });
     c.absorb({ version: 1, id: "x", entries: [{ kind: "k", route: "autonomous", successes: 2, failures: 3 }] });
     expect(c.agentCounts("k")).toEqual({ successes: 3, failures: 3 });
-    expect(() => c.absorb({ version: 2 })).toThrow(/Invalid calibration snapshot/);
+    expect(() => c.absorb({ version: 3 })).toThrow(/Invalid calibration snapshot/);
   });
 
   it("rejects a malformed snapshot naming the field", () => {
@@ -187,6 +187,54 @@ describe("model-relative calibration", () => {
     expect(b.snapshotId).toBe(a.snapshotId);
     expect(b.agentPrior(kind, 0.42, 10)).toEqual(a.agentPrior(kind, 0.42, 10));
     expect(b.visibleShare(kind, 0.5, 10)).toBe(a.visibleShare(kind, 0.5, 10));
+  });
+
+  it("counts outcomes without the model's estimate after ones with it, and a restored calibration decides alike", () => {
+    // The defect: after one model-carrying outcome, later outcomes without an estimate never reached the Beta counts.
+    const a = createCalibration();
+    a.recordOutcome({ kind, route: "autonomous", outcome: "succeeded", modelFailure: 0.3 });
+    expect(a.agentPrior(kind, 0.3, 10).counts).toEqual({ successes: 0, failures: 0 });
+    for (let i = 0; i < 5; i++) a.recordOutcome({ kind, route: "supervised", outcome: "failed" });
+    expect(a.agentCounts(kind)).toEqual({ successes: 1, failures: 5 });
+    expect(a.agentPrior(kind, 0.3, 10).counts).toEqual({ successes: 0, failures: 5 });
+    a.recordOutcome({ kind, route: "autonomous", outcome: "overridden", modelFailure: 0.6 });
+    a.recordOutcome({ kind, route: "autonomous", outcome: "succeeded" });
+    expect(a.agentPrior(kind, 0.3, 10).counts).toEqual({ successes: 1, failures: 5 });
+
+    const b = createCalibration(JSON.parse(JSON.stringify(a.snapshot())));
+    expect(b.snapshotId).toBe(a.snapshotId);
+    for (const m of [0.05, 0.3, 0.6, 0.95]) expect(b.agentPrior(kind, m, 10)).toEqual(a.agentPrior(kind, m, 10));
+    expect(b.visibleShare(kind, 0.2, 10)).toBe(a.visibleShare(kind, 0.2, 10));
+  });
+
+  it("restores exactly what it saved, forgetting included, over any interleaving of outcomes", () => {
+    const outcome = fc.record({
+      kind: fc.constantFrom("data.transform", "data.load", "code.fix"),
+      route: fc.constantFrom<Route>("autonomous", "supervised", "human"),
+      outcome: fc.constantFrom("succeeded" as const, "failed" as const, "overridden" as const),
+      modelFailure: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, m) => {
+        const a = createCalibration(undefined, { memory: 7 });
+        for (const o of outcomes) a.recordOutcome(o.modelFailure === undefined ? { kind: o.kind, route: o.route, outcome: o.outcome } : o);
+        const b = createCalibration(JSON.parse(JSON.stringify(a.snapshot())), { memory: 7 });
+        expect(b.snapshotId).toBe(a.snapshotId);
+        for (const kind of ["data.transform", "data.load", "code.fix", "ops.page"]) {
+          const pa = a.agentPrior(kind, m, 10);
+          const pb = b.agentPrior(kind, m, 10);
+          expect(pb.counts).toEqual(pa.counts);
+          expect(pb.prior).toBeCloseTo(pa.prior, 9);
+          expect(b.visibleShare(kind, 0.3, 10)).toBeCloseTo(a.visibleShare(kind, 0.3, 10), 9);
+          expect(b.agentCounts(kind)).toEqual(a.agentCounts(kind));
+          expect(b.humanCounts(kind)).toEqual(a.humanCounts(kind));
+          // Counts without an estimate are what the Beta update sees: every agent outcome minus the model-carrying ones.
+          const agent = outcomes.filter((o) => o.kind === kind && o.route !== "human");
+          const plain = agent.filter((o) => o.modelFailure === undefined);
+          expect(pa.counts).toEqual({ successes: plain.filter((o) => o.outcome === "succeeded").length, failures: plain.filter((o) => o.outcome !== "succeeded").length });
+        }
+      }),
+    );
   });
 
   it("gives decisions the model's estimate to pass back with the outcome", () => {

@@ -51,8 +51,25 @@ export { compileKindGlob, compileKindMatcher } from "./glob.js";
 export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 export type { CostParams, RouteEstimate } from "./costs.js";
 
-export { createCalibration, calibrationDefaults, posteriorFailure, monotoneMap, modelBins, outcomeSchema, calibrationSnapshotSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
-export type { Calibration, CalibrationOptions, CalibrationSnapshot, Counts, FailureEstimate, Outcome } from "./calibration.js";
+export { createCalibration, calibrationDefaults, outcomeSchema, calibrationSnapshotSchema, calibrationRecentSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
+export type { Calibration, CalibrationOptions, CalibrationSnapshot, Outcome } from "./calibration.js";
+export { posteriorFailure, monotoneMap } from "./posterior.js";
+export type { Counts, FailureEstimate } from "./posterior.js";
+export {
+  modelBins,
+  emptyCalibrationData,
+  addOutcome,
+  absorbEntries,
+  agentCounts,
+  humanCounts,
+  agentPrior,
+  visibleShare,
+  globalMap,
+  entriesOf,
+  recentOf,
+  namespaceOf,
+} from "./calibrationData.js";
+export type { CalibrationData, KindData, RouteData, RecentData, BinStats, OutcomeRecord, EntryRecord, RecentRecord } from "./calibrationData.js";
 
 export { createRouter } from "./router.js";
 export type { DecideOptions, Router, RouterOptions, PolicyRef } from "./router.js";

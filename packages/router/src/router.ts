@@ -1,5 +1,6 @@
 // The router: rules first, then the cheapest allowed route by expected cost, with reasons a reviewer can read.
-import { type Calibration, type Outcome, createCalibration, posteriorFailure } from "./calibration.js";
+import { type Calibration, type Outcome, createCalibration } from "./calibration.js";
+import { posteriorFailure } from "./posterior.js";
 import { type CostParams, type RouteEstimate, estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 import type { Decision } from "./decisionSchema.js";
 import { compileKindGlob } from "./glob.js";

@@ -554,7 +554,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(s5).toEqual(expected.snapshot());
         expect(new Set([s2.id, s3.id, s4.id, s5.id]).size).toBe(4);
         expect(s5.entries).toEqual([
-          { kind: "code.fix-test", route: "autonomous", successes: 1, failures: 1 },
+          { kind: "code.fix-test", route: "autonomous", successes: 1, failures: 1, overridden: 0 },
           { kind: "code.fix-test", route: "human", successes: 0, failures: 1 },
           { kind: "finance.seed-investment", route: "human", successes: 1, failures: 0 },
           { kind: "i18n.translate", route: "supervised", successes: 1, failures: 0 },
