@@ -194,3 +194,101 @@ describe("convergenceMiddleware over arbitrary tool names", () => {
     );
   });
 });
+
+describe("convergenceMiddleware's gate across turns, ids and edits", () => {
+  const policy: PolicyInput = {
+    id: "mixed",
+    version: 1,
+    reviewers: [
+      { id: "ada", roles: ["support"] },
+      { id: "lin", roles: ["finance"] },
+    ],
+    checkpoints: { assigneeRoles: ["support"] },
+    rules: [
+      { id: "search-free", when: { kind: "docs.search" }, route: "autonomous" },
+      { id: "small-refunds", when: { kind: "payments.refund", stakes: { cost: { lte: 1000 } } }, route: "supervised" },
+      { id: "big-refunds", when: { kind: "payments.refund", stakes: { cost: { gt: 1000 } } }, route: "human", requireRoles: ["finance"] },
+    ],
+  };
+
+  function refundAgent(model: Parameters<typeof createAgent>[0]["model"]) {
+    const ran: string[] = [];
+    const search = tool(
+      async (args: { query: string }) => {
+        ran.push(`search:${args.query}`);
+        return "found";
+      },
+      { name: "search_docs", description: "Search", schema: z.object({ query: z.string() }) },
+    );
+    const refund = tool(
+      async (args: { order: string; amount: number }) => {
+        ran.push(`refund:${args.amount}`);
+        return "refunded";
+      },
+      { name: "refund_payment", description: "Refund", schema: z.object({ order: z.string(), amount: z.number() }) },
+    );
+    const middleware = convergenceMiddleware({
+      router: createRouter({ policy }),
+      tools: {
+        search_docs: { kind: "docs.search" },
+        refund_payment: (call) => ({ kind: "payments.refund", stakes: { cost: Number(call.args.amount), reversible: false } }),
+      },
+    });
+    return { ran, agent: createAgent({ model, tools: [search, refund], middleware: [middleware], checkpointer: new MemorySaver() }) };
+  }
+
+  it("routes a call whose id an earlier turn's result already carries", async () => {
+    const model = fakeModel()
+      .respondWithTools([{ name: "search_docs", args: { query: "policy" }, id: "0" }])
+      .respondWithTools([{ name: "refund_payment", args: { order: "A-1", amount: 40_000 }, id: "0" }])
+      .respond(new AIMessage("Done."));
+    const { agent, ran } = refundAgent(model);
+    const result = await agent.invoke({ messages: [new HumanMessage("Refund A-1")] }, config("reused-id"));
+    expect(ran).toEqual(["search:policy"]);
+    expect(requestOf(result)?.actionRequests.map((a) => [a.name, a.route])).toEqual([["refund_payment", "human"]]);
+  });
+
+  it("gives each of two calls sharing an id in one reply its own routing", async () => {
+    const model = fakeModel()
+      .respondWithTools([
+        { name: "search_docs", args: { query: "policy" }, id: "d" },
+        { name: "refund_payment", args: { order: "A-1", amount: 40_000 }, id: "d" },
+      ])
+      .respond(new AIMessage("Done."));
+    const { agent, ran } = refundAgent(model);
+    const held = await agent.invoke({ messages: [new HumanMessage("Refund A-1")] }, config("dup-id"));
+    const request = requestOf(held)!;
+    expect(request.actionRequests.map((a) => [a.name, a.route])).toEqual([["refund_payment", "human"]]);
+    expect(request.actionRequests[0]!.toolCallId).not.toBe("d");
+    expect(ran).toEqual([]);
+    const result = await agent.invoke(new Command({ resume: { decisions: [{ type: "reject", message: "No" }] } }), config("dup-id"));
+    expect(result.__interrupt__).toBeUndefined();
+    expect(ran).toEqual(["search:policy"]);
+  });
+
+  it("refuses an edit that carries a call past the review it was held for, and runs nothing", async () => {
+    const model = fakeModel()
+      .respondWithTools([{ name: "refund_payment", args: { order: "A-1", amount: 20 }, id: "call-small" }])
+      .respond(new AIMessage("Done."));
+    const { agent, ran } = refundAgent(model);
+    const held = await agent.invoke({ messages: [new HumanMessage("Refund A-1")] }, config("edit-up"));
+    expect(requestOf(held)?.actionRequests.map((a) => a.route)).toEqual(["supervised"]);
+
+    const raised = await agent.invoke(
+      new Command({ resume: { decisions: [{ type: "edit", editedAction: { name: "refund_payment", args: { order: "A-1", amount: 40_000 } } }] } }),
+      config("edit-up"),
+    );
+    expect(ran).toEqual([]);
+    const again = requestOf(raised)!;
+    expect(again.errorCode).toBe("FORBIDDEN");
+    expect(again.error).toContain("routes human (rule big-refunds)");
+
+    // An edit within the same review stands.
+    const within = await agent.invoke(
+      new Command({ resume: { decisions: [{ type: "edit", editedAction: { name: "refund_payment", args: { order: "A-1", amount: 15 } } }] } }),
+      config("edit-up"),
+    );
+    expect(within.__interrupt__).toBeUndefined();
+    expect(ran).toEqual(["refund:15"]);
+  });
+});

@@ -150,8 +150,15 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
       if (!AIMessage.isInstance(reply) || reply.tool_calls === undefined || reply.tool_calls.length === 0) return reply;
       // LangChain's tool node runs a call without an id whatever the thread says about it, so a held call must
       // have one for the person's decision to stand.
-      if (reply.tool_calls.some((c) => c.id === undefined || c.id === "")) {
-        reply.tool_calls = reply.tool_calls.map((c) => (c.id === undefined || c.id === "" ? { ...c, id: `call-${randomUUID()}` } : c));
+      // Two calls sharing an id would share one routing and one decision: the later ones get their own.
+      const seen = new Set<string>();
+      if (reply.tool_calls.some((c) => c.id === undefined || c.id === "" || seen.has(c.id) || (seen.add(c.id), false))) {
+        const ids = new Set<string>();
+        reply.tool_calls = reply.tool_calls.map((c) => {
+          const id = c.id === undefined || c.id === "" || ids.has(c.id) ? `call-${randomUUID()}` : c.id;
+          ids.add(id);
+          return id === c.id ? c : { ...c, id };
+        });
       }
       const schemas = new Map<string, Record<string, unknown>>();
       const registered = new Set<string>();
@@ -186,7 +193,13 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
         const calls = callsOf(reply);
         // A call without an id gets one, and the reply carries it, so that a person's decision about it stands.
         const idsAssigned = calls.some((c, i) => reply.tool_calls![i]!.id !== c.id);
-        const answered = new Set(messages.filter((m) => ToolMessage.isInstance(m)).map((m) => (m as ToolMessage).tool_call_id));
+        // Only results that follow this reply answer its calls: a model may reuse an id an earlier turn's result carries.
+        const answered = new Set(
+          messages
+            .slice(messages.lastIndexOf(reply) + 1)
+            .filter((m) => ToolMessage.isInstance(m))
+            .map((m) => (m as ToolMessage).tool_call_id),
+        );
         const open = calls.filter((c) => !answered.has(c.id));
         if (open.length === 0) return undefined;
 
@@ -218,7 +231,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
         if (options.runtime !== undefined) {
           for (const { call } of held) {
             const task = taskFromToolCall(call, routingOf(call.name));
-            recorded.set(call.id, await recordHeldCall(options.runtime, recordedRunId(threadId, call.id), task));
+            recorded.set(call.id, await recordHeldCall(options.runtime, recordedRunId(threadId, call.id, reply.id), task));
           }
         }
 
@@ -255,6 +268,7 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
         for (;;) {
           try {
             decisions = matchDecisions(heldCalls, resume, schemaOf);
+            await checkEdits(options.router, routingOf, held, decisions);
             if (options.runtime !== undefined) await recordDecisions(options.runtime, options.reviewer, held, recorded, decisions);
             break;
           } catch (error) {
@@ -277,6 +291,44 @@ export function convergenceMiddleware(options: ConvergenceMiddlewareOptions) {
       },
     },
   });
+}
+
+const humanness = { autonomous: 0, supervised: 1, human: 2 } as const;
+
+/**
+ * Routes every edited call as the call it now is. An edit may not carry a call past the gate it was held at: when
+ * the edited call routes more human than the held one, or needs a role the held call's reviewers need not have, the
+ * resume is refused (`FORBIDDEN`) and asked again — a $20 refund edited into $40,000 is a new call for finance.
+ */
+async function checkEdits(
+  router: Router,
+  routingOf: (toolName: string) => ToolRoutingOption | undefined,
+  held: readonly { readonly call: ToolCallInfo; readonly routed: RoutedToolCall }[],
+  decisions: ReadonlyMap<string, ToolDecision>,
+): Promise<void> {
+  for (const [i, { call, routed }] of held.entries()) {
+    const d = decisions.get(call.id);
+    if (d?.type !== "edit") continue;
+    const edited: ToolCallInfo = { name: d.editedAction.name, args: d.editedAction.args, id: call.id };
+    const decision = await router.decideAsync(taskFromToolCall(edited, routingOf(edited.name)));
+    const before = routed.explanation!;
+    const where = `resume.decisions[${i}] (tool call ${call.id} (${call.name}))`;
+    if (humanness[decision.route] > humanness[before.route]) {
+      throw new ConvergentError(
+        "FORBIDDEN",
+        `${where}: the edited call (${edited.name}) routes ${decision.route}${decision.forcedBy === null ? "" : ` (rule ${decision.forcedBy})`}, past the ${before.route} review it was held for; reject it and let the agent make that call, so it is held for the right people`,
+      );
+    }
+    if (decision.route !== "autonomous") {
+      const missing = before.assigneeRoles.filter((r) => !decision.assigneeRoles.includes(r));
+      if (missing.length > 0) {
+        throw new ConvergentError(
+          "FORBIDDEN",
+          `${where}: the edited call (${edited.name}) needs a reviewer with the role ${decision.assigneeRoles.join(" or ")}, and this call was held for ${before.assigneeRoles.join(" or ")}; reject it and let the agent make that call, so it is held for the right people`,
+        );
+      }
+    }
+  }
 }
 
 /** Codes of a resume that is refused and asked again. */
@@ -311,11 +363,12 @@ async function recordDecisions(
  * id derived from the reply's, which the revised reply then carries.
  */
 function callsOf(reply: AIMessage): ToolCallInfo[] {
-  return (reply.tool_calls ?? []).map((c, i) => ({
-    name: c.name,
-    args: (c.args ?? {}) as Record<string, unknown>,
-    id: c.id === undefined || c.id === "" ? `call-${reply.id ?? "reply"}-${i}` : c.id,
-  }));
+  const ids = new Set<string>();
+  return (reply.tool_calls ?? []).map((c, i) => {
+    const id = c.id === undefined || c.id === "" || ids.has(c.id) ? `call-${reply.id ?? "reply"}-${i}` : c.id;
+    ids.add(id);
+    return { name: c.name, args: (c.args ?? {}) as Record<string, unknown>, id };
+  });
 }
 
 /** The reply with these tool calls in place of its own (same id, so the thread's message is replaced). */

@@ -10,9 +10,14 @@ export interface RecordedCall {
   readonly checkpointId: string;
 }
 
-/** The run id of a held call: stable, so a graph that re-runs the hook after a crash or a resume finds it. */
-export function recordedRunId(threadId: string | undefined, toolCallId: string): string {
-  return `lc-${contentHash([threadId ?? null, toolCallId]).slice("sha256:".length)}`;
+/**
+ * The run id of a held call: stable, so a graph that re-runs the hook after a crash or a resume finds it. With the
+ * model reply's id (the middleware always gives it), a model that reuses a tool-call id in a later turn gets a new
+ * run, never the earlier call's answered checkpoint.
+ */
+export function recordedRunId(threadId: string | undefined, toolCallId: string, replyId?: string): string {
+  const key = replyId === undefined ? [threadId ?? null, toolCallId] : [threadId ?? null, replyId, toolCallId];
+  return `lc-${contentHash(key).slice("sha256:".length)}`;
 }
 
 /**
