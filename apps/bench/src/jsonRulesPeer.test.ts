@@ -24,8 +24,19 @@ describe("toPeerRule", () => {
         { fact: "tags", operator: "contains", value: "a" },
         { any: [{ fact: "tags", operator: "contains", value: "b" }, { fact: "tags", operator: "contains", value: "c" }] },
         { fact: "tags", operator: "doesNotContain", value: "d" },
-        { fact: "signals", path: "feedbackLatencySec", operator: "in", value: [Number.POSITIVE_INFINITY, 30] },
-        { fact: "signals", path: "ruleClosure", operator: "lessThan", value: 0.5 },
+        // The rule only takes autonomy away, so a signal nobody gave cannot take a task past it.
+        {
+          any: [
+            { fact: "signals", path: "feedbackLatencySec", operator: "exists", value: false },
+            { fact: "signals", path: "feedbackLatencySec", operator: "in", value: [Number.POSITIVE_INFINITY, 30] },
+          ],
+        },
+        {
+          any: [
+            { fact: "signals", path: "ruleClosure", operator: "exists", value: false },
+            { fact: "signals", path: "ruleClosure", operator: "lessThan", value: 0.5 },
+          ],
+        },
         { fact: "metadata", path: "customer.tier", operator: "equal", value: "gold" },
       ],
     });
@@ -50,7 +61,8 @@ describe("createPeerEngine", () => {
       tags: ["finance", "pii"],
       metadata: { region: "eu", customer: { tier: "strategic" } },
     };
-    const expected = ["eu-personal-data", "finance-eyes", "irreversible-expensive", "key-accounts", "no-feedback", "no-solo-legal"];
+    // fast-drift-costly holds too: the task does not say how fast its environment drifts.
+    const expected = ["eu-personal-data", "fast-drift-costly", "finance-eyes", "irreversible-expensive", "key-accounts", "no-feedback", "no-solo-legal"];
     const decision = router.decide(task);
     expect([...decision.rules].sort()).toEqual(expected);
     expect(await peer.evaluate(peerFactsFor(task, decision))).toEqual(expected);

@@ -14,12 +14,14 @@ export const peerName = "json-rules-engine";
 export interface PeerFacts {
   readonly kind: string;
   readonly tags: readonly string[];
-  readonly stakes: { readonly cost: number; readonly reversible: boolean };
+  /** The declared stakes (absent when the task does not declare them). */
+  readonly stakes: { readonly cost?: number; readonly reversible?: boolean };
+  /** The resolved signals, absent where only the policy's defaults gave them. */
   readonly signals: {
-    readonly feedbackLatencySec: number;
-    readonly ruleClosure: number;
-    readonly driftHalfLifeSec: number;
-    readonly horizonSec: number;
+    readonly feedbackLatencySec?: number;
+    readonly ruleClosure?: number;
+    readonly driftHalfLifeSec?: number;
+    readonly horizonSec?: number;
   };
   readonly metadata: Readonly<Record<string, unknown>>;
 }
@@ -42,16 +44,22 @@ const infiniteWhenNull = new Set(["feedbackLatencySec", "driftHalfLifeSec"]);
  */
 export function peerFactsFor(task: Task, decision: Decision): PeerFacts {
   const s = decision.signals;
+  const known = <T>(signal: { value: T; source: string }, value: (v: T) => number): { v?: number } =>
+    signal.source === "default" ? {} : { v: value(signal.value) };
+  const signals: Record<string, number> = {};
+  for (const [name, signal] of [
+    ["feedbackLatencySec", known(s.feedbackLatencySec, (v) => v ?? Number.POSITIVE_INFINITY)],
+    ["ruleClosure", known(s.ruleClosure, (v) => v)],
+    ["driftHalfLifeSec", known(s.driftHalfLifeSec, (v) => v ?? Number.POSITIVE_INFINITY)],
+    ["horizonSec", known(s.horizonSec, (v) => v)],
+  ] as const) {
+    if (signal.v !== undefined) signals[name] = signal.v;
+  }
   return {
     kind: task.kind,
     tags: task.tags ?? [],
-    stakes: { cost: decision.stakes.cost, reversible: decision.stakes.reversible },
-    signals: {
-      feedbackLatencySec: s.feedbackLatencySec.value ?? Number.POSITIVE_INFINITY,
-      ruleClosure: s.ruleClosure.value,
-      driftHalfLifeSec: s.driftHalfLifeSec.value ?? Number.POSITIVE_INFINITY,
-      horizonSec: s.horizonSec.value,
-    },
+    stakes: { ...(task.stakes?.cost === undefined ? {} : { cost: task.stakes.cost }), ...(task.stakes?.reversible === undefined ? {} : { reversible: task.stakes.reversible }) },
+    signals,
     metadata: task.metadata ?? {},
   };
 }
@@ -63,7 +71,7 @@ function globToRegExp(pattern: string): RegExp {
     .split("*")
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
     .join(".+");
-  return new RegExp(`^${source}$`);
+  return new RegExp(`^${source}$`, "i");
 }
 
 /** The custom operator `kindMatches`: the fact (a kind) matches the glob, or one of the globs, given as value. */
@@ -113,8 +121,26 @@ function isComparison(value: unknown): value is Comparison {
   return keys.length > 0 && keys.every((k) => k in operatorFor || k === "exists");
 }
 
-/** Conditions for one field: a scalar means `equal`; a comparison gives one condition per operator. */
-function fieldConditions(fact: string, path: string, condition: unknown, where: string): PeerCondition[] {
+/**
+ * Conditions for one field: a scalar means `equal`; a comparison gives one condition per operator. In a rule that
+ * fails closed (the router holds it when a value cannot be checked), each condition on a signal or stake also holds
+ * when the field is missing, and each ordered condition on metadata when the value is present but not a number.
+ */
+function fieldConditions(fact: string, path: string, condition: unknown, where: string, failsClosed = false): PeerCondition[] {
+  const plain = plainConditions(fact, path, condition, where);
+  if (!failsClosed) return plain;
+  return plain.map((c) => {
+    const leaf = c as { operator?: string };
+    if (leaf.operator === "exists") return c;
+    if (fact !== "metadata") return { any: [{ fact, path, operator: "exists", value: false }, c] };
+    if (["greaterThan", "greaterThanInclusive", "lessThan", "lessThanInclusive"].includes(leaf.operator ?? "")) {
+      return { any: [{ fact, path, operator: "presentNotNumber", value: true }, c] };
+    }
+    return c;
+  });
+}
+
+function plainConditions(fact: string, path: string, condition: unknown, where: string): PeerCondition[] {
   const never = fact === "signals" && infiniteWhenNull.has(path);
   const value = (v: unknown): unknown => (never && v === null ? Number.POSITIVE_INFINITY : v);
   if (!isComparison(condition)) return [{ fact, path, operator: "equal", value: value(condition) }];
@@ -134,12 +160,12 @@ function fieldConditions(fact: string, path: string, condition: unknown, where: 
   return out;
 }
 
-function nestedConditions(fact: string, prefix: string, condition: NestedCondition, where: string): PeerCondition[] {
+function nestedConditions(fact: string, prefix: string, condition: NestedCondition, where: string, failsClosed: boolean): PeerCondition[] {
   const out: PeerCondition[] = [];
   for (const [field, sub] of Object.entries(condition)) {
     const path = prefix === "" ? field : `${prefix}.${field}`;
-    if (sub !== null && typeof sub === "object" && !isComparison(sub)) out.push(...nestedConditions(fact, path, sub as NestedCondition, where));
-    else out.push(...fieldConditions(fact, path, sub, where));
+    if (sub !== null && typeof sub === "object" && !isComparison(sub)) out.push(...nestedConditions(fact, path, sub as NestedCondition, where, failsClosed));
+    else out.push(...fieldConditions(fact, path, sub, where, failsClosed));
   }
   return out;
 }
@@ -152,6 +178,7 @@ function nestedConditions(fact: string, prefix: string, condition: NestedConditi
 export function toPeerRule(rule: Rule): RuleProperties {
   const where = `rule ${rule.id}`;
   const when = rule.when;
+  const failsClosed = (rule.route === undefined || rule.route === "human") && !(rule.forbid ?? []).includes("human");
   const all: PeerCondition[] = [];
   if (when.kind !== undefined) all.push({ fact: "kind", operator: "kindMatches", value: when.kind });
   if (when.tags !== undefined) {
@@ -164,10 +191,10 @@ export function toPeerRule(rule: Rule): RuleProperties {
     const fields = when[fact] as Record<string, unknown> | undefined;
     if (fields === undefined) continue;
     for (const [field, condition] of Object.entries(fields)) {
-      if (condition !== undefined) all.push(...fieldConditions(fact, field, condition, where));
+      if (condition !== undefined) all.push(...fieldConditions(fact, field, condition, where, failsClosed));
     }
   }
-  if (when.metadata !== undefined) all.push(...nestedConditions("metadata", "", when.metadata, where));
+  if (when.metadata !== undefined) all.push(...nestedConditions("metadata", "", when.metadata, where, failsClosed));
   const conditions: TopLevelCondition = { all };
   const params: Record<string, unknown> = {};
   if (rule.route !== undefined) params.route = rule.route;
@@ -191,6 +218,7 @@ export function createPeerEngine(policy: Policy): PeerEngine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: dotPathResolver() });
   engine.addOperator(kindOperator());
   engine.addOperator<unknown, boolean>("exists", (value, exists) => (value !== undefined) === exists);
+  engine.addOperator<unknown, boolean>("presentNotNumber", (value, expected) => (value !== undefined && typeof value !== "number") === expected);
   for (const rule of policy.rules) engine.addRule(toPeerRule(rule));
   return {
     engine,

@@ -35,7 +35,7 @@ export const runtimeBenchDefaults = {
   inboxFill: "journal",
 } as const;
 
-/** Who answers in the benchmark (the policy lists no reviewers, so any name may answer). */
+/** Who answers in the benchmark: the policy's one reviewer, who holds every role. */
 const reviewer = "bench-reviewer";
 
 /** One system on one kind of store, doing checkpoint round trips. */

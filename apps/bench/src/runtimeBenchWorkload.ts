@@ -18,11 +18,12 @@ export const convergentKind = "bench.converge";
 /**
  * The policy of the runtime benchmark: the defaults, plus one rule per human kind naming the role that answers
  * its checkpoints (so the inbox can be filtered by role), and an attempt budget above the 8–12 attempts the
- * convergent tasks need. It lists no reviewers, so anyone named may answer.
+ * convergent tasks need. Its one reviewer holds every role.
  */
 export const runtimeBenchPolicy: PolicyInput = {
   id: "runtime-bench",
   version: 1,
+  reviewers: [{ id: "bench-reviewer", roles: ["reviewer", ...humanKinds.map((k) => k.role)] }],
   budgets: { maxAttempts: 16 },
   rules: humanKinds.map((k) => ({ id: `${k.role}-answers-${k.kind}`, when: { kind: k.kind }, requireRoles: [k.role] })),
 };

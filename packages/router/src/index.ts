@@ -44,8 +44,8 @@ export { parsePolicy, loadPolicy, validatePolicy, policyHash, defaultPolicy, def
 export type { ParsePolicyOptions } from "./policy.js";
 export { starterPolicyYaml } from "./starterPolicy.js";
 
-export { compileRule, compileWhen, compileComparison } from "./rules.js";
-export type { CompiledRule, RuleContext } from "./rules.js";
+export { compileRule, compileWhen, compileComparison, compileComparisonVerdict, normalizeTag } from "./rules.js";
+export type { CompiledRule, RuleContext, RuleVerdict } from "./rules.js";
 export { compileKindGlob, compileKindMatcher } from "./glob.js";
 
 export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";

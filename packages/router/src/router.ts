@@ -237,20 +237,26 @@ export function createRouter(options: RouterOptions = {}): Router {
     let deadlineSec = policy.checkpoints.deadlineSec;
     let deadlineBy: string | undefined;
     const matched: string[] = [];
+    const unchecked: string[] = [];
     if (profile.rules.length > 0) {
+      // Rules see what is known (declared, measured, estimated); a value left to the policy's defaults is unknown,
+      // and a rule that only takes autonomy away holds when it cannot be checked.
+      const known = (s: ResolvedSignals[keyof ResolvedSignals]) => (s.source === "default" ? undefined : s.value);
       const context: RuleContext = {
         task,
         signals: {
-          feedbackLatencySec: signals.feedbackLatencySec.value,
-          ruleClosure: signals.ruleClosure.value,
-          driftHalfLifeSec: signals.driftHalfLifeSec.value,
-          horizonSec: signals.horizonSec.value,
+          feedbackLatencySec: known(signals.feedbackLatencySec),
+          ruleClosure: known(signals.ruleClosure) as number | undefined,
+          driftHalfLifeSec: known(signals.driftHalfLifeSec),
+          horizonSec: known(signals.horizonSec) as number | undefined,
         },
-        stakes: { cost, reversible },
+        stakes: { cost: declaredCost, reversible: declaredReversible },
       };
       for (const rule of profile.rules) {
-        if (!rule.matches(context)) continue;
+        const verdict = rule.verdict(context);
+        if (verdict === 0 || (verdict === 2 && !rule.failsClosed)) continue;
         matched.push(rule.id);
+        if (verdict === 2) unchecked.push(rule.id);
         for (const r of rule.forbid) {
           ruleForbidden |= bit[r];
           forbidden.push({ route: r, by: `rule:${rule.id}` });
@@ -352,6 +358,11 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (agentFailure.observations > 0) {
       reasons.push(
         `Calibrated on ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}: failure ${percent(agentFailure.probability)} (model alone: ${percent(modelFailure)}).`,
+      );
+    }
+    if (unchecked.length > 0) {
+      reasons.push(
+        `Rule${unchecked.length > 1 ? "s" : ""} ${unchecked.join(", ")} appl${unchecked.length > 1 ? "y" : "ies"} although the task leaves out (or gives in another type) a value ${unchecked.length > 1 ? "they test" : "it tests"}: a rule that only takes autonomy away holds when it cannot be checked.`,
       );
     }
     if (roles !== undefined) reasons.push(`Checkpoints need a reviewer with the role ${roles.join(" or ")} (rule${roleRules!.length > 1 ? "s" : ""} ${roleRules!.join(", ")}).`);

@@ -1,21 +1,36 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Comparison, type RuleContext, type Task, compileComparison, compileKindGlob, compileRule, validatePolicy } from "./index.js";
+import {
+  type Comparison,
+  type PolicyInput,
+  type RuleContext,
+  type Task,
+  compileComparison,
+  compileComparisonVerdict,
+  compileKindGlob,
+  compileRule,
+  createRouter,
+  validatePolicy,
+} from "./index.js";
 
-/** A plain interpreter of one comparison: the reference the compiled predicates must agree with. */
-function reference(c: Comparison, value: unknown, infiniteWhenNull: boolean): boolean {
+/**
+ * A plain interpreter of one comparison, the reference the compiled tests must agree with: 1 holds, 0 does not, 2
+ * cannot be checked (a missing value for every operator but `exists`; an ordered bound meeting another type).
+ */
+function reference(c: Comparison, value: unknown, infiniteWhenNull: boolean): 0 | 1 | 2 {
   const v = value === null && infiniteWhenNull ? Number.POSITIVE_INFINITY : value;
+  const verdicts: (0 | 1 | 2)[] = [];
   const ordered = (bound: number | string, op: (a: number | string, b: number | string) => boolean) =>
-    (typeof bound === "number" && typeof v === "number") || (typeof bound === "string" && typeof v === "string") ? op(v as never, bound) : false;
-  if (c.exists !== undefined && (value !== undefined) !== c.exists) return false;
-  if (c.eq !== undefined && value !== c.eq) return false;
-  if (c.ne !== undefined && value === c.ne) return false;
-  if (c.in !== undefined && !c.in.includes(value as never)) return false;
-  if (c.gt !== undefined && !ordered(c.gt, (a, b) => a > b)) return false;
-  if (c.gte !== undefined && !ordered(c.gte, (a, b) => a >= b)) return false;
-  if (c.lt !== undefined && !ordered(c.lt, (a, b) => a < b)) return false;
-  if (c.lte !== undefined && !ordered(c.lte, (a, b) => a <= b)) return false;
-  return true;
+    (typeof bound === "number" && typeof v === "number") || (typeof bound === "string" && typeof v === "string") ? (op(v as never, bound) ? 1 : 0) : 2;
+  if (c.exists !== undefined) verdicts.push((value !== undefined) === c.exists ? 1 : 0);
+  if (c.eq !== undefined) verdicts.push(value === undefined ? 2 : value === c.eq ? 1 : 0);
+  if (c.ne !== undefined) verdicts.push(value === undefined ? 2 : value !== c.ne ? 1 : 0);
+  if (c.in !== undefined) verdicts.push(value === undefined ? 2 : c.in.includes(value as never) ? 1 : 0);
+  if (c.gt !== undefined) verdicts.push(ordered(c.gt, (a, b) => a > b));
+  if (c.gte !== undefined) verdicts.push(ordered(c.gte, (a, b) => a >= b));
+  if (c.lt !== undefined) verdicts.push(ordered(c.lt, (a, b) => a < b));
+  if (c.lte !== undefined) verdicts.push(ordered(c.lte, (a, b) => a <= b));
+  return verdicts.includes(0) ? 0 : verdicts.includes(2) ? 2 : 1;
 }
 
 const scalar = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom("a", "b", "c"), fc.boolean(), fc.constant(null));
@@ -31,9 +46,10 @@ describe("compileComparison", () => {
   it("agrees with a plain interpreter on every comparison and value", () => {
     fc.assert(
       fc.property(comparison, fc.oneof(scalar, fc.constant(undefined)), fc.boolean(), (c, value, infinite) => {
-        expect(compileComparison(c, infinite)(value)).toBe(reference(c, value, infinite));
+        expect(compileComparisonVerdict(c, infinite)(value)).toBe(reference(c, value, infinite));
+        expect(compileComparison(c, infinite)(value)).toBe(reference(c, value, infinite) === 1);
       }),
-      { numRuns: 2000 },
+      { numRuns: 5000 },
     );
   });
 });
@@ -48,6 +64,12 @@ describe("compileKindGlob", () => {
     const inner = compileKindGlob("*.review");
     expect(["legal.review", "a.b.review", "review", "legal.reviews"].map(inner)).toEqual([true, true, false, false]);
     expect(compileKindGlob("*")("anything.at.all")).toBe(true);
+  });
+
+  it("ignores case, so a kind spelt differently cannot pass a rule", () => {
+    expect(["Legal.contract", "LEGAL.CONTRACT", "legal.Contract"].map(compileKindGlob("legal.*"))).toEqual([true, true, true]);
+    expect(compileKindGlob("Payments.Refund")("payments.refund")).toBe(true);
+    expect(compileKindGlob("*.Review")("legal.REVIEW")).toBe(true);
   });
 
   it("agrees with a regular expression built from the glob", () => {
@@ -96,11 +118,71 @@ describe("compileRule", () => {
     expect(r.matches(ctx(task, { stakes: { cost: 100, reversible: true } }))).toBe(false);
     expect(r.matches(ctx({ metadata: { team: "finance", region: "eu" } }, { stakes: { cost: 100, reversible: false } }))).toBe(false);
     expect(rule({ metadata: { owner: { exists: false } } }).matches(ctx({}))).toBe(true);
+    // An absent metadata field is absent, not unknown: it is "not equal" to anything and equals nothing.
+    expect(rule({ metadata: { channel: { ne: "internal" } } }).matches(ctx({}))).toBe(true);
+    expect(rule({ metadata: { channel: { eq: "internal" } } }).matches(ctx({}))).toBe(false);
   });
 
   it("tests the kind separately, so routers can cache it per kind", () => {
     const r = rule({ kind: ["legal.*", "payments.refund"] });
     expect([r.matchesKind("legal.nda"), r.matchesKind("payments.refund"), r.matchesKind("code.x")]).toEqual([true, true, false]);
     expect(rule({}).matchesKind("anything")).toBe(true);
+  });
+});
+
+describe("rules that cannot be checked", () => {
+  const policy: PolicyInput = {
+    id: "closed",
+    version: 1,
+    reviewers: [
+      { id: "lin", roles: ["finance"] },
+      { id: "rex", roles: ["reviewer"] },
+    ],
+    rules: [
+      { id: "big-refunds", when: { kind: "payments.refund", stakes: { cost: { gt: 10_000 } } }, route: "human" },
+      { id: "cheap-is-free", when: { kind: "payments.refund", stakes: { cost: { lt: 5 } } }, route: "autonomous" },
+      { id: "amounts", when: { kind: "payments.wire", metadata: { amount: { gt: 10_000 } } }, route: "human" },
+      { id: "vip", when: { kind: "support.*", metadata: { tier: { eq: "gold" } } }, forbid: ["autonomous", "supervised"] },
+      { id: "finance-eyes", when: { tags: { includes: "finance" } }, requireRoles: ["finance"] },
+      { id: "slow-feedback", when: { kind: "ops.*", signals: { driftHalfLifeSec: { lt: 3600 } } }, route: "human" },
+    ],
+  };
+  const router = createRouter({ policy });
+  const convergent = { feedbackLatencySec: 5, ruleClosure: 0.99, driftHalfLifeSec: null, horizonSec: 3600 };
+  const task = (over: Partial<Task>): Task => ({ id: "t", kind: "payments.refund", title: "t", signals: convergent, ...over });
+
+  it("holds a rule that only takes autonomy away when the stakes it tests are not declared", () => {
+    const d = router.decide(task({}));
+    expect(d.route).toBe("human");
+    expect(d.rules).toEqual(["big-refunds"]);
+    expect(d.reasons.some((r) => r.startsWith("Rule big-refunds applies although the task leaves out"))).toBe(true);
+    expect(router.decide(task({ stakes: { cost: 40, reversible: true } })).rules).toEqual([]);
+  });
+
+  it("does not hold a rule that could make a task more autonomous when it cannot be checked", () => {
+    expect(router.decide(task({ stakes: { cost: 2, reversible: true } })).rules).toEqual(["cheap-is-free"]);
+    expect(router.decide(task({})).rules).not.toContain("cheap-is-free");
+  });
+
+  it("holds it when a metadata value has another type than the bound, but not when the path is absent", () => {
+    const wire = (metadata: Task["metadata"]) => router.decide(task({ kind: "payments.wire", stakes: { cost: 10, reversible: true }, ...(metadata === undefined ? {} : { metadata }) }));
+    expect(wire({ amount: "40000" }).route).toBe("human");
+    expect(wire({ amount: 40_000 }).route).toBe("human");
+    expect(wire({ amount: 40 }).rules).toEqual([]);
+    const support = (metadata?: Task["metadata"]) => router.decide(task({ kind: "support.reply", stakes: { cost: 10, reversible: true }, ...(metadata === undefined ? {} : { metadata }) }));
+    expect(support().rules).toEqual([]);
+    expect(support({ tier: "gold" }).rules).toEqual(["vip"]);
+  });
+
+  it("reads a signal left to the policy's defaults as unknown", () => {
+    const ops = (signals: Task["signals"]) => router.decide(task({ kind: "ops.restart", stakes: { cost: 10, reversible: true }, signals }));
+    expect(ops({ ...convergent, driftHalfLifeSec: null }).rules).toEqual([]);
+    expect(ops({ feedbackLatencySec: 5, ruleClosure: 0.99, horizonSec: 3600 }).rules).toEqual(["slow-feedback"]);
+  });
+
+  it("compares tags in one form: case, spacing and compatibility characters do not matter", () => {
+    for (const tag of ["finance", "Finance", " finance ", "FINANCE", "\ufb01nance"]) {
+      expect(router.decide(task({ stakes: { cost: 10, reversible: true }, tags: [tag] })).assigneeRoles).toEqual(["finance"]);
+    }
   });
 });

@@ -113,8 +113,9 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
       state.decision = decision;
       state.policy = event.data.policy;
       state.roundStartedAt = event.at;
-      // Direction mode lets an agent work inside a person's constraints — unless a rule forces a person.
-      const forcedHuman = decision.route === "human" && decision.forcedBy !== null;
+      // Direction mode lets an agent work inside a person's constraints, with a person accepting the result — unless a
+      // rule forces a person, or the rules and guards leave the agent no supervised route to work on.
+      const forcedHuman = decision.route === "human" && (decision.forcedBy !== null || !decision.allowedRoutes.includes("supervised"));
       state.next =
         state.mode === "person"
           ? { step: "open", purpose: "task" }

@@ -212,6 +212,14 @@ describe("supervised and human runs", () => {
     expect(agent.calls).toHaveLength(0);
   });
 
+  it("keeps a person on a task whose rules leave no supervised route, even in direction mode", async () => {
+    const { runtime, agent } = setup({ policy: { ...policy, rules: [{ id: "no-agents", when: { kind: "math.*" }, forbid: ["autonomous", "supervised"] }] } });
+    const run = await runtime.submit(guessTask("d-4"), { mode: "direction" });
+    expect(run.route).toBe("human");
+    expect(run.openCheckpoints[0]).toMatchObject({ purpose: "task" });
+    expect(agent.calls).toHaveLength(0);
+  });
+
   it("lets an agent work under direction on a task routed to people by cost, with a review before it counts", async () => {
     const { runtime } = setup({ agentOutputs: [42] });
     const run = await runtime.submit({ ...guessTask("d-3"), signals: {}, stakes: { cost: 50_000, reversible: false } }, { mode: "direction" });
@@ -335,6 +343,31 @@ describe("answers", () => {
     expect((await store.getCheckpoint(cp.id))!.status).toBe("open");
   });
 
+  it("takes a reviewer object's roles from the policy's reviewers, never from the caller", async () => {
+    const { runtime, store, cp } = await waitingRun();
+    await expect(runtime.answer(cp.id, { type: "answer", value: "x" }, { id: "sam", roles: ["reviewer"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(runtime.answer(cp.id, { type: "answer", value: "x" }, { id: "mallory", roles: ["reviewer"] })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(runtime.answer(cp.id, { type: "answer", value: "x" }, { id: "", roles: ["reviewer"] })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    expect((await store.getCheckpoint(cp.id))!.status).toBe("open");
+    const done = await runtime.answer(cp.id, { type: "answer", value: "x" }, { id: "lin", roles: [] });
+    expect(done.reviewer).toEqual({ id: "lin", roles: ["reviewer"] });
+  });
+
+  it("holds the roles a rule requires even when the policy lists no reviewers to check them against", async () => {
+    const clock = manualClock();
+    const open: PolicyInput = { id: "open", version: 1, rules: [{ id: "finance-eyes", when: { kind: "payments.*" }, route: "human", requireRoles: ["finance"] }] };
+    const runtime = createRuntime({ router: createRouter({ policy: open }), store: createMemoryStore({ clock }), clock });
+    const run = await runtime.submit({ id: "o-2", kind: "payments.refund", title: "Refund", stakes: { cost: 40_000, reversible: false } });
+    const cp = run.openCheckpoints[0]!;
+    await expect(runtime.answer(cp.id, { type: "answer", value: "ok" }, "intern")).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: expect.stringContaining("a rule requires the role finance, and policy open v1 lists no reviewers"),
+    });
+    expect(await runtime.inbox({ reviewer: "intern" })).toEqual([]);
+    const done = await runtime.answer(cp.id, { type: "answer", value: "ok" }, { id: "lin", roles: ["finance"] });
+    expect(done.run.status).toBe("succeeded");
+  });
+
   it("lets anyone named answer when the policy lists no reviewers", async () => {
     const clock = manualClock();
     const runtime = createRuntime({ router: createRouter(), store: createMemoryStore({ clock }), clock });
@@ -369,6 +402,15 @@ describe("deadlines", () => {
     clock.advance(61_000);
     await runtime.expireDue();
     expect(await runtime.getRun(run.runId)).toMatchObject({ status: "cancelled", reason: "declined: No answer in time" });
+  });
+  it("never lets a default answer stand in for the people a rule asked for: the checkpoint fails at its deadline", async () => {
+    const timeout = { deadlineSec: 60, onTimeout: { action: "default" as const, answer: { type: "answer" as const, value: "approved" } } };
+    const { runtime, clock } = setup({ policy: { ...policy, checkpoints: timeout, rules: [{ id: "finance-eyes", when: { kind: "payments.*" }, route: "human", requireRoles: ["finance"] }] } });
+    const run = await runtime.submit({ id: "t-3", kind: "payments.refund", title: "Refund", stakes: { cost: 40_000, reversible: false } });
+    expect(run.openCheckpoints[0]!.onTimeout).toEqual({ action: "fail" });
+    clock.advance(61_000);
+    await runtime.expireDue();
+    expect(await runtime.getRun(run.runId)).toMatchObject({ status: "failed" });
   });
 });
 

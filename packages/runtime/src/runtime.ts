@@ -290,7 +290,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       context: { output, attempts, errorCurve: attempts.map((a) => a.error), direction: state.direction } as JsonValue,
       assigneeRoles: [...decision.assigneeRoles],
       deadline: now + decision.deadlineSec * 1000,
-      onTimeout: fittingTimeout(policyOf(state).checkpoints.onTimeout as OnTimeout, { kind, purpose }),
+      onTimeout: fittingTimeout(policyOf(state), decision, { kind, purpose }),
       openedAt: now,
     };
     return { type: "checkpoint.opened", data: { checkpoint } };
@@ -538,16 +538,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const drive = async (runId: string): Promise<RunSummary> => summarize(await driveState(runId));
 
   /**
-   * Who a reviewer is, by the run's own policy: an id is looked up in its reviewers; when it lists none,
-   * there is no one to check against and anyone named may answer (with no roles).
+   * Who a reviewer is, by the run's own policy: an id (or a reviewer object's id) is looked up in its reviewers, whose
+   * roles count; when it lists none, anyone named may answer the checkpoints no rule asked roles for (`open`).
    */
   const resolveReviewer = (reviewer: string | Reviewer, runPolicy: Policy): { reviewer: Reviewer; open: boolean } => {
-    if (typeof reviewer !== "string") return { reviewer: { id: reviewer.id, roles: [...reviewer.roles] }, open: false };
-    if (reviewer.trim() === "") throw new ConvergentError("INVALID_INPUT", "a reviewer needs an id");
-    if (runPolicy.reviewers.length === 0) return { reviewer: { id: reviewer, roles: [] }, open: true };
-    const known = runPolicy.reviewers.find((r) => r.id === reviewer);
+    const id = typeof reviewer === "string" ? reviewer : reviewer.id;
+    if (typeof id !== "string" || id.trim() === "") throw new ConvergentError("INVALID_INPUT", "a reviewer needs an id");
+    // A policy without reviewers checks no one; a reviewer object's own roles then stand (the product vouches for them).
+    if (runPolicy.reviewers.length === 0) {
+      return typeof reviewer === "string" ? { reviewer: { id, roles: [] }, open: true } : { reviewer: { id, roles: [...reviewer.roles] }, open: false };
+    }
+    // A policy with reviewers is the source of roles, whoever names the reviewer: roles a caller claims count for nothing.
+    const known = runPolicy.reviewers.find((r) => r.id === id);
     if (known === undefined) {
-      throw new ConvergentError("FORBIDDEN", `reviewer "${reviewer}" is not among the reviewers of policy ${runPolicy.id} v${runPolicy.version} (${runPolicy.reviewers.map((r) => r.id).join(", ")})`);
+      throw new ConvergentError("FORBIDDEN", `reviewer "${id}" is not among the reviewers of policy ${runPolicy.id} v${runPolicy.version} (${runPolicy.reviewers.map((r) => r.id).join(", ")})`);
     }
     return { reviewer: { id: known.id, roles: [...known.roles] }, open: false };
   };
@@ -611,10 +615,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         }
         if (cp.status === "expired") throw new ConvergentError("CONFLICT", `checkpoint ${checkpointId} expired at ${new Date(cp.checkpoint.deadline).toISOString()} and no longer takes answers`);
         const roles = cp.checkpoint.assigneeRoles;
-        if (!resolved.open && !reviewer.roles.some((r) => roles.includes(r))) {
+        const runPolicy = policyOf(runState);
+        if (!(resolved.open && openToAnyone(runPolicy, roles)) && !reviewer.roles.some((r) => roles.includes(r))) {
           throw new ConvergentError(
             "FORBIDDEN",
-            `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
+            resolved.open
+              ? `${reviewer.id} may not answer ${checkpointId}: a rule requires the role ${roles.join(" or ")}, and policy ${runPolicy.id} v${runPolicy.version} lists no reviewers to check it against; list the reviewers with their roles in the policy`
+              : `${reviewer.id} may not answer ${checkpointId}: it needs the role ${roles.join(" or ")}, and ${reviewer.id} has ${reviewer.roles.length === 0 ? "no roles" : reviewer.roles.join(", ")}`,
           );
         }
         const parsed = answerSchemaFor(cp.checkpoint).safeParse(rawAnswer, { reportInput: true });
@@ -701,7 +708,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           runPolicy = runState === undefined ? policy : policyOf(runState);
           policies.set(info.checkpoint.runId, runPolicy);
         }
-        const known = runPolicy.reviewers.length === 0 ? { roles: info.checkpoint.assigneeRoles } : runPolicy.reviewers.find((r) => r.id === reviewer);
+        const known =
+          runPolicy.reviewers.length === 0
+            ? openToAnyone(runPolicy, info.checkpoint.assigneeRoles)
+              ? { roles: info.checkpoint.assigneeRoles }
+              : undefined
+            : runPolicy.reviewers.find((r) => r.id === reviewer);
         if (known !== undefined && known.roles.some((r) => info.checkpoint.assigneeRoles.includes(r))) mine.push(info);
         if (limit !== undefined && mine.length >= limit) break;
       }
@@ -725,9 +737,24 @@ function escalation(reason: Extract<NewRunEvent, { type: "run.escalated" }>["dat
   return { type: "run.escalated", data: { reason, detail, errorCurve: [...errorCurve], errorFactor: null } };
 }
 
-/** A policy's on-timeout action, unless its default answer does not fit this checkpoint (then the checkpoint fails). */
-function fittingTimeout(onTimeout: OnTimeout, checkpoint: Pick<Checkpoint, "kind" | "purpose">): OnTimeout {
+/**
+ * Whether a checkpoint of a policy without reviewers is open to anyone named: only while its roles are the policy's
+ * default assignees. Roles a rule required (or an escalation named) bind even then, since nobody can be checked.
+ */
+function openToAnyone(policy: Policy, roles: readonly string[]): boolean {
+  return roles.every((r) => policy.checkpoints.assigneeRoles.includes(r));
+}
+
+/**
+ * A policy's on-timeout action for a checkpoint. A default answer stands in for nobody a rule asked for: when a rule
+ * that matched the task forces people or requires roles, or the answer does not fit the checkpoint, the checkpoint
+ * fails at its deadline instead.
+ */
+function fittingTimeout(policy: Policy, decision: Decision, checkpoint: Pick<Checkpoint, "kind" | "purpose">): OnTimeout {
+  const onTimeout = policy.checkpoints.onTimeout as OnTimeout;
   if (onTimeout.action !== "default") return onTimeout;
+  const demanding = policy.rules.some((r) => decision.rules.includes(r.id) && (r.route === "human" || r.requireRoles !== undefined));
+  if (demanding) return { action: "fail" };
   return answerSchemaFor({ ...checkpoint, options: undefined }).safeParse(onTimeout.answer).success ? onTimeout : { action: "fail" };
 }
 
