@@ -100,3 +100,26 @@ export type { MonitorFigures } from "./quality/monitorFigures.js";
 export { agentCalibrationError, onlineCalibration, outcomeDelaySec, shiftRecovery } from "./quality/streams.js";
 export type { EceFigure, OnlineCalibrationOptions, ShiftFigures, ShiftRecoveryOptions } from "./quality/streams.js";
 export { formatQualityMarkdown } from "./quality/markdown.js";
+
+export { generateWorld, archetypeShares, workArchetypes, worldZeroSeed } from "./quality/worldGenerator.js";
+export type { GeneratedWorld, WorkArchetype, WorldPeople } from "./quality/worldGenerator.js";
+export { heldOutWorldSeeds, trainingWorldSeeds, splitOfWorld, trainingWorldBase, maxTrainingWorlds } from "./quality/worldSplits.js";
+export type { WorldSplit } from "./quality/worldSplits.js";
+export { measureWorld, measuresRates, operatorPolicy } from "./quality/operatorPolicy.js";
+export type { KindMeasurement, MeasureWorldOptions, OperatorPolicyOptions } from "./quality/operatorPolicy.js";
+export { tunePerKindRoutes } from "./quality/perKindConstant.js";
+export type { PerKindRoutes } from "./quality/perKindConstant.js";
+export { minimumGap, onlineProtocol, protocolFigures, streamOutcome, zeroShotProtocol } from "./quality/worldProtocols.js";
+export type { OnlineOptions, StreamOutcome, ZeroShotOptions } from "./quality/worldProtocols.js";
+export { runWorld, runWorldsBench, summarizeWorlds, worldsBenchSizes, worldsBenchTargets, worldsEceOutcomes } from "./quality/worldsBench.js";
+export {
+  onlineFiguresSchema,
+  protocolFiguresSchema,
+  splitSummarySchema,
+  worldCostsSchema,
+  worldResultSchema,
+  worldsBenchOptionsSchema,
+  worldsReportSchema,
+} from "./quality/worldsReport.js";
+export type { OnlineFigures, ProtocolFigures, SplitSummary, WorldResult, WorldsBenchOptions, WorldsReport } from "./quality/worldsReport.js";
+export { formatWorldsMarkdown } from "./quality/worldsMarkdown.js";

@@ -11,6 +11,8 @@ import type {
   RouterBenchReport,
   RuntimeBenchOptions,
   RuntimeBenchReport,
+  WorldsBenchOptions,
+  WorldsReport,
 } from "@convergent/bench";
 import { renderBenchHtml } from "./benchHtml.js";
 import type { CliContext } from "./context.js";
@@ -42,6 +44,7 @@ export interface BenchCommandOptions {
   readonly html?: string;
   readonly qualityTasks?: number;
   readonly reps?: number;
+  readonly worlds?: number;
 }
 
 /** Every report one `convergent bench` run produced. */
@@ -49,6 +52,8 @@ export interface BenchReports {
   readonly router?: RouterBenchReport;
   readonly runtime?: RuntimeBenchReport;
   readonly quality?: QualityReport;
+  /** ConvergeBench across generated worlds (`bench quality --worlds N`). */
+  readonly worlds?: WorldsReport;
 }
 
 /** Adds `bench` to the program. */
@@ -64,6 +69,9 @@ export function addBenchCommand(program: Command, context: CliContext): Command 
     .addOption(new Option("--seed <n>", "router, quality: seed of the task generator").argParser(wholeNumber(0)))
     .addOption(new Option("--quality-tasks <n>", "quality: tasks of the i.i.d. test split (10,000)").argParser(wholeNumber(50)))
     .addOption(new Option("--reps <n>", "quality: realisations behind each expected cost (16)").argParser(wholeNumber(1)))
+    .addOption(
+      new Option("--worlds <n>", "quality: run ConvergeBench across generated worlds instead of the single world: world 0, N held-out worlds and 10 training worlds (--quality-tasks is then the zero-shot tasks per world, 2,000)").argParser(wholeNumber(1)),
+    )
     .addOption(new Option("--round-trips <n>", "runtime: checkpoint round trips per pass on the memory stores (2,000)").argParser(wholeNumber(1)))
     .addOption(new Option("--sqlite-round-trips <n>", "runtime: checkpoint round trips per pass on the SQLite stores (1,000)").argParser(wholeNumber(1)))
     .addOption(new Option("--attempt-runs <n>", "runtime: autonomous runs per pass for the attempt overhead on memory (1,000)").argParser(wholeNumber(1)))
@@ -101,6 +109,7 @@ export async function runBench(options: BenchCommandOptions, suite?: BenchSuite)
   let router: RouterBenchReport | undefined;
   let runtime: RuntimeBenchReport | undefined;
   let quality: QualityReport | undefined;
+  let worlds: WorldsReport | undefined;
   try {
     if (suite === undefined || suite === "router") {
       const routerOptions: RouterBenchOptions = {
@@ -125,28 +134,40 @@ export async function runBench(options: BenchCommandOptions, suite?: BenchSuite)
       runtime = await bench.runRuntimeBench(runtimeOptions);
     }
     if (suite === undefined || suite === "quality") {
-      quality = bench.runQualityBench(qualityOptions(options), bars.onProgress);
+      if (options.worlds === undefined) quality = bench.runQualityBench(qualityOptions(options), bars.onProgress);
+      else worlds = bench.runWorldsBench(worldsOptions(options), bars.onProgress);
     }
   } finally {
     bars.stop();
   }
-  const reports: BenchReports = { ...(router && { router }), ...(runtime && { runtime }), ...(quality && { quality }) };
+  const reports: BenchReports = { ...(router && { router }), ...(runtime && { runtime }), ...(quality && { quality }), ...(worlds && { worlds }) };
   const colors = colorsFor(process.stdout);
   if (options.json) {
-    const json = suite === undefined ? reports : (router ?? runtime ?? quality);
+    const json = suite === undefined ? reports : (router ?? runtime ?? quality ?? worlds);
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } else {
     const parts: string[] = [];
     if (router !== undefined) parts.push(formatBench(router, colors));
     if (runtime !== undefined) parts.push(formatRuntimeBench(runtime, colors));
     if (quality !== undefined) parts.push(bench.formatQualityMarkdown(quality));
+    if (worlds !== undefined) parts.push(bench.formatWorldsMarkdown(worlds));
     process.stdout.write(parts.join("\n"));
   }
   if (options.html !== undefined) {
     await writeFile(options.html, await renderBenchHtml(reports));
     if (!options.json) process.stderr.write(`wrote ${options.html}\n`);
+    if (worlds !== undefined) process.stderr.write("note: the HTML page has no section for ConvergeBench across worlds yet; use --json or the Markdown output\n");
   }
   return exitCodes.ok;
+}
+
+/** The worlds benchmark's options from the command line's: `--worlds` held-out worlds, `--quality-tasks` zero-shot tasks per world, `--reps`. */
+export function worldsOptions(options: BenchCommandOptions): WorldsBenchOptions {
+  return {
+    ...(options.worlds === undefined ? {} : { heldOutWorlds: options.worlds }),
+    ...(options.qualityTasks === undefined ? {} : { zeroShotTasks: options.qualityTasks }),
+    ...(options.reps === undefined ? {} : { reps: options.reps }),
+  };
 }
 
 /** The quality benchmark's options from the command line's (sizes other than the test split keep their defaults). */

@@ -127,4 +127,20 @@ describe("convergent bench", () => {
     expect(run.stdout).toContain("| oracle (least expected cost) |");
     expect(run.stdout).toContain("### Targets");
   }, 120_000);
+
+  it("runs ConvergeBench across worlds with --worlds: one JSON report with the held-out and training worlds, or Markdown", () => {
+    const args = ["bench", "quality", "--worlds", "1", "--quality-tasks", "100", "--reps", "1"];
+    const run = cli([...args, "--json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { config: { heldOutSeeds: number[]; trainingSeeds: number[]; zeroShotTasks: number }; worlds: unknown[]; targets: Record<string, unknown> };
+    expect(report.config.heldOutSeeds).toEqual([0, 1]);
+    expect(report.config.trainingSeeds).toHaveLength(10);
+    expect(report.config.zeroShotTasks).toBe(100);
+    expect(report.worlds).toHaveLength(12);
+    expect(Object.keys(report.targets).sort()).toEqual(["eceAt500", "onlineMeanGap", "zeroShotMeanGap", "zeroShotWorstCostRatio"]);
+    const md = cli(args);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^## ConvergeBench across worlds\n/);
+    expect(md.stdout).toContain("### Targets (held-out worlds)");
+  }, 120_000);
 });

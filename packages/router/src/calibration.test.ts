@@ -240,7 +240,8 @@ describe("model-relative calibration", () => {
   it("gives decisions the model's estimate to pass back with the outcome", () => {
     const router = createRouter();
     const d = router.decide(translate);
-    expect(d.calibration.modelFailure).toBeCloseTo(1 - d.convergence.score, 12);
+    // Of what the first attempt gets wrong (initialFailure), feedback repairs the checkable part (the score).
+    expect(d.calibration.modelFailure).toBeCloseTo(router.policy.model.initialFailure * (1 - d.convergence.score), 12);
     expect(d.calibration.agentFailure).toBeCloseTo(d.calibration.modelFailure, 12);
   });
 });

@@ -16,6 +16,17 @@ import {
 } from "./calibrationData.js";
 import { contentHash } from "./hash.js";
 import type { Counts } from "./posterior.js";
+import {
+  type ImputationOptions,
+  type ImputedSignals,
+  type SignalMemory,
+  absorbSignalEntries,
+  emptySignalMemory,
+  imputeSignals,
+  observeSignals,
+  signalEntriesOf,
+} from "./signalMemory.js";
+import { type Task, signalNames } from "./taskSchema.js";
 import { problemsFromZod } from "./problems.js";
 import { type Route, routeSchema } from "./taskSchema.js";
 
@@ -66,13 +77,27 @@ export const calibrationRecentSchema = z.strictObject({
   modelled: z.array(z.strictObject({ bin: z.number().int().min(0), outcomes: z.number().min(0), failures: z.number().min(0), expected: z.number().min(0) })),
 });
 
+/** What the tasks of one kind declared about one signal: counts per histogram bin, and declarations of `null`. */
+export const calibrationSignalsSchema = z.strictObject({
+  kind: z.string().min(1),
+  signal: z.enum(signalNames),
+  nulls: z.number().int().min(0),
+  bins: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])),
+});
+
 /**
  * A calibration snapshot as JSON: the counts, each kind's recent outcomes as the calibration weighs them (version 2;
  * version 1 had only the counts) and their content id.
  */
 export const calibrationSnapshotSchema = z.discriminatedUnion("version", [
   z.strictObject({ version: z.literal(1), id: z.string(), entries: z.array(calibrationEntrySchema) }),
-  z.strictObject({ version: z.literal(2), id: z.string(), entries: z.array(calibrationEntrySchema), recent: z.array(calibrationRecentSchema) }),
+  z.strictObject({
+    version: z.literal(2),
+    id: z.string(),
+    entries: z.array(calibrationEntrySchema),
+    recent: z.array(calibrationRecentSchema),
+    signals: z.array(calibrationSignalsSchema).optional().describe("What tasks of each kind declared about their signals (for imputation); not part of the id."),
+  }),
 ]);
 
 /** A calibration snapshot as JSON. */
@@ -109,8 +134,14 @@ export interface Calibration {
   visibleShare(kind: string, modelShare: number, strength: number): number;
   /** The counts as JSON, with a content id that decisions name. Restoring it gives an equal calibration. */
   snapshot(): CalibrationSnapshot;
-  /** The content id of the current counts. */
+  /** The content id of the current counts (of the outcomes; the signal declarations travel with the snapshot but do not change it). */
   readonly snapshotId: string;
+  /** Remembers what a task declared about its signals, for the kind's later tasks that leave them out. */
+  observeSignals(task: Task): void;
+  /** Conservative values for the signals a task of `kind` leaves out, from what the kind's tasks declared. */
+  imputeSignals(kind: string, options: ImputationOptions): ImputedSignals;
+  /** The signal declarations, as plain data. */
+  readonly signals: SignalMemory;
   /** The state itself (read it with the functions of calibrationData; write it only through this object). */
   readonly data: CalibrationData;
 }
@@ -129,6 +160,7 @@ export function createCalibration(snapshot?: unknown, options: CalibrationOption
   const memory = options.memory ?? calibrationDefaults.memory;
   if (!(memory > 0)) throw new ConvergentError("INVALID_INPUT", `createCalibration: memory must be a positive number of outcomes, got ${memory}`);
   const data = emptyCalibrationData(memory);
+  const signals = emptySignalMemory();
   // Memos keyed on the data's version, which every write bumps: they cannot outlive the data they were made from.
   let idMemo: { version: number; id: string } | undefined;
   let mapMemo: { version: number; strength: number; map: (p: number) => number } | undefined;
@@ -151,6 +183,7 @@ export function createCalibration(snapshot?: unknown, options: CalibrationOption
       );
     }
     absorbEntries(data, parsed.data.entries, parsed.data.version === 2 ? parsed.data.recent : undefined);
+    if (parsed.data.version === 2 && parsed.data.signals !== undefined) absorbSignalEntries(signals, parsed.data.signals);
   };
   if (snapshot !== undefined) absorb(snapshot);
 
@@ -171,8 +204,20 @@ export function createCalibration(snapshot?: unknown, options: CalibrationOption
     visibleShare: (kind, modelShare, strength) => visibleShare(data, kind, modelShare, strength),
     snapshot() {
       const c = content();
-      return { version: 2, id: contentHash(c), entries: c.entries.map((e) => ({ ...e })), recent: c.recent.map((r) => ({ ...r })) } as CalibrationSnapshot;
+      const declared = signalEntriesOf(signals);
+      return {
+        version: 2,
+        id: contentHash(c),
+        entries: c.entries.map((e) => ({ ...e })),
+        recent: c.recent.map((r) => ({ ...r })),
+        ...(declared.length > 0 ? { signals: declared } : {}),
+      } as CalibrationSnapshot;
     },
+    signals,
+    observeSignals: (task) => {
+      observeSignals(signals, task);
+    },
+    imputeSignals: (kind, options) => imputeSignals(signals, kind, options),
     get snapshotId() {
       if (idMemo === undefined || idMemo.version !== data.version) idMemo = { version: data.version, id: contentHash(content()) };
       return idMemo.id;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { routeSchema } from "./taskSchema.js";
 
 const axisSchema = z.enum(["feedbackLatency", "ruleClosure", "environmentDrift"]);
-const sourceSchema = z.enum(["declared", "sandbox", "estimated", "default"]);
+const sourceSchema = z.enum(["declared", "sandbox", "imputed", "estimated", "default"]);
 
 const resolvedSignal = <T extends z.ZodType>(value: T) =>
   z.object({ value, source: sourceSchema, note: z.string().optional() });

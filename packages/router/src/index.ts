@@ -51,9 +51,11 @@ export { compileKindGlob, compileKindMatcher } from "./glob.js";
 export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 export type { CostParams, RouteEstimate } from "./costs.js";
 
-export { createCalibration, calibrationDefaults, outcomeSchema, calibrationSnapshotSchema, calibrationRecentSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
+export { createCalibration, calibrationDefaults, outcomeSchema, calibrationSnapshotSchema, calibrationRecentSchema, calibrationSignalsSchema, modelBinSchema, outcomeKinds } from "./calibration.js";
 export type { Calibration, CalibrationOptions, CalibrationSnapshot, Outcome } from "./calibration.js";
 export { posteriorFailure, monotoneMap } from "./posterior.js";
+export { emptySignalMemory, observeSignals, imputeSignals, signalEntriesOf, absorbSignalEntries } from "./signalMemory.js";
+export type { SignalMemory, SignalHistogram, KindSignals, ImputationOptions, ImputedSignal, ImputedSignals } from "./signalMemory.js";
 export type { Counts, FailureEstimate } from "./posterior.js";
 export {
   modelBins,

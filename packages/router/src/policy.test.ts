@@ -29,7 +29,7 @@ describe("parsePolicy", () => {
   it("reads the contract example of DESIGN.md and fills every default", () => {
     const p = parsePolicy(example, { source: "policy.yaml" });
     expect(p.id).toBe("acme-support");
-    expect(p.costs).toEqual({ currency: "USD", reviewerPerMinute: 1.5, reviewMinutes: 4, humanTaskMinutes: 30, agentPerAttempt: 0.05, irreversibleMultiplier: 3 });
+    expect(p.costs).toEqual({ currency: "USD", reviewerPerMinute: 1.5, reviewMinutes: 4, humanTaskMinutes: 30, agentPerAttempt: 0.05, irreversibleMultiplier: 1 });
     expect(p.rules.map((r) => r.id)).toEqual(["big-refunds", "no-solo-legal", "finance-eyes"]);
     expect(p.guards.autonomous.minScore).toBe(0.25);
     expect(p.checkpoints.onTimeout).toEqual({ action: "fail" });

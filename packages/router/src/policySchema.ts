@@ -119,7 +119,11 @@ const costsShape = {
   reviewMinutes: z.number().min(0).default(5).describe("Minutes a person needs to review an agent's result."),
   humanTaskMinutes: z.number().min(0).default(30).describe("Minutes a person needs to do the task alone."),
   agentPerAttempt: z.number().min(0).default(0.05).describe("What one agent attempt costs (tokens, compute)."),
-  irreversibleMultiplier: z.number().min(1).default(3).describe("Stakes of an irreversible task are multiplied by this."),
+  irreversibleMultiplier: z
+    .number()
+    .min(1)
+    .default(1)
+    .describe("Stakes of an irreversible task are multiplied by this. 1 by default: a task's stakes.cost already says what an undetected failure costs, so a higher value counts irreversibility twice."),
 };
 
 /** The same fields, optional and without defaults (for overrides). */
@@ -144,8 +148,8 @@ const modelShape = {
     .number()
     .min(0)
     .max(1)
-    .default(1)
-    .describe("Share of tasks an agent gets wrong at its first attempt, before any feedback; the model's estimate is this × (1 − score). 1 credits only what feedback repairs."),
+    .default(0.5)
+    .describe("Share of tasks an agent gets wrong at its first attempt, before any feedback; the model's estimate is this × (1 − score): feedback repairs the checkable part, what nothing checks stays wrong at this rate."),
 };
 
 const budgetsSchema = z
@@ -166,7 +170,19 @@ const partialSignalsDefaults = z.strictObject({
 
 const defaultsSchema = z
   .strictObject({
-    signals: partialSignalsDefaults.prefault({}).describe("Used for signals a task, sandbox and estimator leave unknown."),
+    signals: partialSignalsDefaults.prefault({}).describe("Used for signals a task, sandbox, the kind's other tasks and the estimator leave unknown."),
+    imputation: z
+      .strictObject({
+        quantile: z
+          .number()
+          .min(0.5)
+          .max(1)
+          .default(0.75)
+          .describe("A signal a task leaves out takes the value at which this share of its kind's declarations are at least as convergent (1: the least convergent declared)."),
+        minTasks: z.number().int().min(1).default(5).describe("Declarations of a signal a kind needs before it is imputed; until then the default applies."),
+      })
+      .prefault({})
+      .describe("Missing signals imputed from what the kind's other tasks declared."),
     stakes: z
       .strictObject({
         cost: z.number().min(0).default(1000),
@@ -197,7 +213,9 @@ export const kindOverrideSchema = z.strictObject({
   // Overrides carry no defaults: a field left out keeps the policy's top-level value.
   costs: z.strictObject(withoutDefaults(costsShape)).omit({ currency: true }).optional(),
   human: z.strictObject(withoutDefaults(humanShape)).optional(),
-  model: z.strictObject({ initialFailure: modelShape.initialFailure.removeDefault().optional() }).optional(),
+  model: z
+    .strictObject({ initialFailure: modelShape.initialFailure.removeDefault().optional() })
+    .optional(),
   budgets: z
     .strictObject({
       maxAttempts: z.number().int().min(1).optional(),

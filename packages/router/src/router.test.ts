@@ -151,7 +151,7 @@ describe("createRouter().decide", () => {
     expect(d.reasons).toContain(
       "Not declared, so assumed conservatively: feedback never arrives, nothing is machine-checkable, half-life 86400 s, horizon 1800 s.",
     );
-    expect(d.stakes).toEqual({ cost: 1000, reversible: false, effective: 3000, source: "default" });
+    expect(d.stakes).toEqual({ cost: 1000, reversible: false, effective: 1000, source: "default" });
   });
 });
 
@@ -249,7 +249,7 @@ describe("rules", () => {
   it("applies a kind's own irreversible multiplier", () => {
     const r = createRouter({ policy: { id: "p", version: 1, kinds: [{ kind: "payments.*", costs: { irreversibleMultiplier: 10 } }] } });
     expect(r.decide(task({ kind: "payments.refund", stakes: { cost: 100, reversible: false } })).stakes.effective).toBe(1000);
-    expect(r.decide(task({ kind: "code.fix", stakes: { cost: 100, reversible: false } })).stakes.effective).toBe(300);
+    expect(r.decide(task({ kind: "code.fix", stakes: { cost: 100, reversible: false } })).stakes.effective).toBe(100);
   });
 
   it("falls back to a person when every route is forbidden", () => {

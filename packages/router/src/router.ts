@@ -218,7 +218,10 @@ export function createRouter(options: RouterOptions = {}): Router {
   const decide = (task: Task, estimate?: SignalEstimate, extraSandbox?: SandboxFeedback): Decision => {
     const profile = profileFor(task.kind);
     const sandbox = extraSandbox === undefined ? profile.sandbox : combineSandboxes(profile.sandbox, extraSandbox);
-    const signals = resolveSignals(task, sandbox, estimate, profile.defaults);
+    const imputation = policy.defaults.imputation;
+    const signals = resolveSignals(task, sandbox, estimate, profile.defaults, needsImputation(task) ? calibration.imputeSignals(task.kind, imputation) : undefined);
+    // Remember what this task declared, for the kind's later tasks that leave it out.
+    if (task.signals !== undefined) calibration.observeSignals(task);
     const { convergence, reason: convergenceReason, scoreText } = convergenceFor(profile, signals);
 
     const declaredCost = task.stakes?.cost;
@@ -289,6 +292,8 @@ export function createRouter(options: RouterOptions = {}): Router {
 
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
     const humanCounts = calibration.humanCounts(task.kind);
+    // Of what the agent's first attempt gets wrong, feedback repairs the checkable part cycle by cycle; what nothing
+    // checks stays wrong: p = initialFailure × (1 − score), an estimate (initialFailure 0.5), not a bound.
     const modelFailure = Math.max(policy.model.minFailureRate, profile.initialFailure * (1 - convergence.score));
     // The model's estimate, corrected by outcomes that carried one (model-relative), then by those that did not (Beta).
     const strength = policy.calibration.priorStrength;
@@ -349,6 +354,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (signals.feedbackLatencySec.source !== "declared" || signals.ruleClosure.source !== "declared" || signals.driftHalfLifeSec.source !== "declared" || signals.horizonSec.source !== "declared") {
       const defaulted = defaultedSignals(signals);
       if (defaulted !== undefined) reasons.push(defaulted);
+      const imputedText = imputedReason(signals);
+      if (imputedText !== undefined) reasons.push(imputedText);
       const fromSandbox = sandboxReason(signals);
       if (fromSandbox !== undefined) reasons.push(fromSandbox);
     }
@@ -410,7 +417,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     async decideAsync(task, opts) {
       const sandbox = opts?.sandbox;
       if (options.estimator === undefined) return decide(task, undefined, sandbox);
-      const missing = missingSignals(task, profileFor(task.kind).sandbox).filter(
+      const imputed = needsImputation(task) ? calibration.imputeSignals(task.kind, policy.defaults.imputation) : undefined;
+      const missing = missingSignals(task, profileFor(task.kind).sandbox, imputed).filter(
         (name) =>
           !(name === "feedbackLatencySec" && sandbox?.feedbackLatencySec !== undefined) && !(name === "ruleClosure" && sandbox?.ruleClosure !== undefined),
       );
@@ -420,6 +428,12 @@ export function createRouter(options: RouterOptions = {}): Router {
     },
     recordOutcome: (outcome) => calibration.recordOutcome(outcome),
   };
+}
+
+/** Whether a task leaves any signal out (only then is the kind's memory read). */
+function needsImputation(task: Task): boolean {
+  const s = task.signals;
+  return s === undefined || s.feedbackLatencySec === undefined || s.ruleClosure === undefined || s.driftHalfLifeSec === undefined || s.horizonSec === undefined;
 }
 
 /** Two sandboxes' feedback together: the faster latency and the higher closure, each with its source. */
@@ -536,6 +550,15 @@ function defaultedSignals(signals: ResolvedSignals): string | undefined {
     if (s.source === "default") parts.push(signalWords[key](s.value));
   }
   return parts.length === 0 ? undefined : `Not declared, so assumed conservatively: ${parts.join(", ")}.`;
+}
+
+function imputedReason(signals: ResolvedSignals): string | undefined {
+  const parts: string[] = [];
+  for (const key of ["feedbackLatencySec", "ruleClosure", "driftHalfLifeSec", "horizonSec"] as const) {
+    const s = signals[key];
+    if (s.source === "imputed") parts.push(`${signalWords[key](s.value)} (${s.note})`);
+  }
+  return parts.length === 0 ? undefined : `Not declared, so taken from the kind's other tasks, conservatively: ${parts.join("; ")}.`;
 }
 
 function sandboxReason(signals: ResolvedSignals): string | undefined {

@@ -1,8 +1,9 @@
-// Signals resolution with provenance: sandbox profile / declared > estimator > conservative defaults.
+// Signals resolution with provenance: sandbox profile / declared > imputed from the kind > estimator > conservative defaults.
+import type { ImputedSignals } from "./signalMemory.js";
 import type { SignalName, Task } from "./taskSchema.js";
 
 /** Where a resolved signal came from. */
-export type SignalSource = "declared" | "sandbox" | "estimated" | "default";
+export type SignalSource = "declared" | "sandbox" | "imputed" | "estimated" | "default";
 
 /** A signal's value and where it came from. */
 export interface ResolvedSignal<T> {
@@ -68,6 +69,7 @@ export function resolveSignals(
   sandbox: SandboxFeedback | undefined,
   estimate: SignalEstimate | undefined,
   defaults: SignalDefaults,
+  imputed: ImputedSignals = {},
 ): ResolvedSignals {
   const declared = task.signals;
   let feedbackLatencySec: ResolvedSignal<number | null>;
@@ -76,6 +78,7 @@ export function resolveSignals(
   if (sL !== undefined && (dL === undefined || dL === null || sL < dL)) {
     feedbackLatencySec = { value: sL, source: "sandbox", note: sandbox!.latencyFrom! };
   } else if (dL !== undefined) feedbackLatencySec = declaredRes(dL);
+  else if (imputed.feedbackLatencySec !== undefined) feedbackLatencySec = { value: imputed.feedbackLatencySec.value, source: "imputed", note: imputed.feedbackLatencySec.note };
   else if (estimate?.feedbackLatencySec !== undefined) feedbackLatencySec = estimated(estimate.feedbackLatencySec);
   else feedbackLatencySec = { value: defaults.feedbackLatencySec, source: "default" };
 
@@ -84,6 +87,7 @@ export function resolveSignals(
   const sC = sandbox?.ruleClosure;
   if (sC !== undefined && (dC === undefined || sC > dC)) ruleClosure = { value: sC, source: "sandbox", note: sandbox!.closureFrom! };
   else if (dC !== undefined) ruleClosure = declaredRes(dC);
+  else if (imputed.ruleClosure !== undefined) ruleClosure = { value: imputed.ruleClosure.value, source: "imputed", note: imputed.ruleClosure.note };
   else if (estimate?.ruleClosure !== undefined) ruleClosure = estimated(estimate.ruleClosure);
   else ruleClosure = { value: defaults.ruleClosure, source: "default" };
 
@@ -91,7 +95,9 @@ export function resolveSignals(
   const driftHalfLifeSec: ResolvedSignal<number | null> =
     dH !== undefined
       ? declaredRes(dH)
-      : estimate?.driftHalfLifeSec !== undefined
+      : imputed.driftHalfLifeSec !== undefined
+        ? { value: imputed.driftHalfLifeSec.value, source: "imputed", note: imputed.driftHalfLifeSec.note }
+        : estimate?.driftHalfLifeSec !== undefined
         ? estimated(estimate.driftHalfLifeSec)
         : { value: defaults.driftHalfLifeSec, source: "default" };
 
@@ -99,7 +105,9 @@ export function resolveSignals(
   const horizonSec: ResolvedSignal<number> =
     dT !== undefined
       ? declaredRes(dT)
-      : estimate?.horizonSec !== undefined
+      : imputed.horizonSec !== undefined
+        ? { value: imputed.horizonSec.value, source: "imputed", note: imputed.horizonSec.note }
+        : estimate?.horizonSec !== undefined
         ? estimated(estimate.horizonSec)
         : { value: defaults.horizonSec, source: "default" };
 
@@ -110,13 +118,13 @@ function estimated<T>(e: { readonly value: T; readonly reason?: string }): Resol
   return e.reason === undefined ? { value: e.value, source: "estimated" } : { value: e.value, source: "estimated", note: e.reason };
 }
 
-/** The signals a task, its sandboxes and the policy leave unknown (those an estimator is asked for). */
-export function missingSignals(task: Task, sandbox: SandboxFeedback | undefined): SignalName[] {
+/** The signals a task, its sandboxes, the policy and the kind's other tasks leave unknown (those an estimator is asked for). */
+export function missingSignals(task: Task, sandbox: SandboxFeedback | undefined, imputed: ImputedSignals = {}): SignalName[] {
   const s = task.signals;
   const missing: SignalName[] = [];
-  if (s?.feedbackLatencySec === undefined && sandbox?.feedbackLatencySec === undefined) missing.push("feedbackLatencySec");
-  if (s?.ruleClosure === undefined && sandbox?.ruleClosure === undefined) missing.push("ruleClosure");
-  if (s?.driftHalfLifeSec === undefined) missing.push("driftHalfLifeSec");
-  if (s?.horizonSec === undefined) missing.push("horizonSec");
+  if (s?.feedbackLatencySec === undefined && sandbox?.feedbackLatencySec === undefined && imputed.feedbackLatencySec === undefined) missing.push("feedbackLatencySec");
+  if (s?.ruleClosure === undefined && sandbox?.ruleClosure === undefined && imputed.ruleClosure === undefined) missing.push("ruleClosure");
+  if (s?.driftHalfLifeSec === undefined && imputed.driftHalfLifeSec === undefined) missing.push("driftHalfLifeSec");
+  if (s?.horizonSec === undefined && imputed.horizonSec === undefined) missing.push("horizonSec");
   return missing;
 }

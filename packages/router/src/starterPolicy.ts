@@ -15,7 +15,7 @@ costs:                          # what each side costs, in one currency
   reviewMinutes: 5              # minutes to review an agent's result
   humanTaskMinutes: 30          # minutes for a person to do the task alone
   agentPerAttempt: 0.05         # one agent attempt (tokens, compute)
-  irreversibleMultiplier: 3     # stakes of irreversible tasks count this many times
+  irreversibleMultiplier: 1     # extra weight of irreversible stakes; 1: stakes.cost already says what a failure costs
 
 human:
   errorRate: 0.05               # share of tasks a person alone gets wrong
@@ -25,7 +25,7 @@ model:                          # the convergence model: rho = (1 - closure * re
   repairEfficiency: 0.5
   targetError: 0.05             # residual error at which a loop counts as converged
   minFailureRate: 0.01          # an agent never counts as more reliable than this
-  initialFailure: 1             # how often the agent's first attempt is wrong (from an offline eval); 1 = only feedback counts
+  initialFailure: 0.5           # share of tasks the agent's first attempt gets wrong; feedback repairs the checkable part
 
 defaults:                       # conservative values for what a task does not declare
   signals:
@@ -33,6 +33,9 @@ defaults:                       # conservative values for what a task does not d
     ruleClosure: 0
     driftHalfLifeSec: 86400
     horizonSec: null            # null: the budget's maxWallSec
+  imputation:                   # a signal a task leaves out, taken from what the kind's other tasks declared
+    quantile: 0.75              # the value 75% of them are at least as convergent as
+    minTasks: 5                 # declarations needed first; until then the defaults above apply
   stakes:
     cost: 1000
     reversible: false

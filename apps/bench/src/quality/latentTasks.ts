@@ -17,7 +17,7 @@ export interface LatentTask {
   readonly horizonSec: number;
   readonly stakesCost: number;
   readonly reversible: boolean;
-  /** What an undetected failure costs: the stakes, tripled when irreversible. */
+  /** What an undetected failure costs: the declared stakes (× {@link irreversibleMultiplier}, 1, when irreversible). */
   readonly effectiveStakes: number;
   readonly skill: number;
   readonly repair: number;
@@ -55,10 +55,16 @@ export interface GenerateBenchTasksOptions {
   /** Index of the first task. */
   readonly start?: number;
   readonly shift?: FamilyShift;
+  /** The families to draw from (a generated world's); the twelve of {@link qualityFamilies} by default. */
+  readonly families?: readonly QualityFamily[];
 }
 
-/** Multiplier of irreversible stakes, the same as the default policy's. */
-export const irreversibleMultiplier = 3;
+/**
+ * Multiplier of irreversible stakes in the truth: 1, since a task's declared `stakes.cost` already is what an
+ * undetected failure costs (irreversibility is why it costs that much, not a second charge). The router's default
+ * `costs.irreversibleMultiplier` is 1 too.
+ */
+export const irreversibleMultiplier = 1;
 
 /** Mixes integers into one 32-bit seed (splitmix-style), so every (seed, index, stream) has its own sequence. */
 export function mixSeed(...parts: readonly number[]): number {
@@ -73,15 +79,20 @@ export function mixSeed(...parts: readonly number[]): number {
   return h >>> 0;
 }
 
-const totalWeight = qualityFamilies.reduce((sum, f) => sum + f.weight, 0);
+const totalWeights = new WeakMap<readonly QualityFamily[], number>();
 
-function pickFamily(random: Random): QualityFamily {
-  let x = random.next() * totalWeight;
-  for (const f of qualityFamilies) {
+function pickFamily(random: Random, families: readonly QualityFamily[]): QualityFamily {
+  let total = totalWeights.get(families);
+  if (total === undefined) {
+    total = families.reduce((sum, f) => sum + f.weight, 0);
+    totalWeights.set(families, total);
+  }
+  let x = random.next() * total;
+  for (const f of families) {
     x -= f.weight;
     if (x < 0) return f;
   }
-  return qualityFamilies[qualityFamilies.length - 1]!;
+  return families[families.length - 1]!;
 }
 
 const uniform = (random: Random, [a, b]: Range) => a + random.next() * (b - a);
@@ -97,10 +108,13 @@ export function gaussian(random: Random): number {
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Generates the task at `index` for `seed`: its truth, then what a team would declare about it. */
-export function generateBenchTask(seed: number, index: number, shift?: FamilyShift): BenchTask {
+/**
+ * Generates the task at `index` for `seed`: its truth, then what a team would declare about it. `families` is the
+ * world's families (the twelve of {@link qualityFamilies} by default, which keeps world 0's tasks unchanged).
+ */
+export function generateBenchTask(seed: number, index: number, shift?: FamilyShift, families: readonly QualityFamily[] = qualityFamilies): BenchTask {
   const random = createRandom(mixSeed(seed, index, 1));
-  const family = pickFamily(random);
+  const family = pickFamily(random, families);
   const kind = random.pick(family.kinds);
   const latencySec = random.chance(family.nullLatency) ? null : logUniform(random, family.latency);
   let closure = uniform(random, family.closure);
@@ -168,6 +182,7 @@ export function generateBenchTask(seed: number, index: number, shift?: FamilyShi
 export function generateBenchTasks(options: GenerateBenchTasksOptions): BenchTask[] {
   const start = options.start ?? 0;
   const out: BenchTask[] = [];
-  for (let i = 0; i < options.count; i++) out.push(generateBenchTask(options.seed, start + i, options.shift));
+  const families = options.families ?? qualityFamilies;
+  for (let i = 0; i < options.count; i++) out.push(generateBenchTask(options.seed, start + i, options.shift, families));
   return out;
 }

@@ -30,7 +30,7 @@ export function qualityPolicy(options: QualityPolicyOptions = {}): PolicyInput {
     id: "convergebench",
     version: 1,
     description: "ConvergeBench: the default policy with each kind's typical minutes, people's error rates and agent spend.",
-    costs: { currency: "USD", reviewerPerMinute: perMinute, agentPerAttempt: 0.05, irreversibleMultiplier: 3 },
+    costs: { currency: "USD", reviewerPerMinute: perMinute, agentPerAttempt: 0.05 },
     budgets: { maxAttempts: options.maxAttempts ?? 8 },
     kinds: qualityFamilies.flatMap((f) =>
       f.kinds.map((kind) => ({
@@ -41,8 +41,6 @@ export function qualityPolicy(options: QualityPolicyOptions = {}): PolicyInput {
           agentPerAttempt: round(geometricMid(f.tokens) * dollarsPerToken, 4),
         },
         human: { errorRate: round(mid(f.humanError), 3), reviewCatchRate: round(mid(f.reviewCatch), 3) },
-        // What an operator's offline evaluation of the agent gives: how often its first attempt is wrong.
-        model: { initialFailure: round(1 - mid(f.skill), 3) },
       })),
     ),
   };

@@ -77,6 +77,8 @@ export interface TaskRealisation {
   readonly outcomes: { readonly [R in BenchRoute]: RouteOutcome };
   /** The agent's confidence after its run (what an A2I-style threshold reads), 0..1. */
   readonly postConfidence: number;
+  /** On the supervised route: whether the reviewer caught a bad result (false when the result was good or the run escalated). */
+  readonly reviewCaught: boolean;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -199,6 +201,7 @@ export function realiseTask(latent: LatentTask, seed: number, rep: number, optio
   const resultBad = uResult < Math.min(1, error);
   let autonomous: RouteOutcome;
   let supervised: RouteOutcome;
+  let reviewCaught = false;
   if (escalated) {
     // The run escalates to a person, who takes the task over.
     autonomous = { failed: uTakeover < latent.humanError, agentFailed: true, humanMinutes, tokens, dollars };
@@ -206,6 +209,7 @@ export function realiseTask(latent: LatentTask, seed: number, rep: number, optio
   } else {
     autonomous = { failed: resultBad, agentFailed: resultBad, humanMinutes: 0, tokens, dollars };
     const caught = resultBad && uCatch < latent.reviewCatch;
+    reviewCaught = caught;
     supervised = {
       failed: resultBad && (!caught || uFix < latent.humanError),
       agentFailed: resultBad,
@@ -216,5 +220,5 @@ export function realiseTask(latent: LatentTask, seed: number, rep: number, optio
   }
   const perceived = escalated ? 1 : loop.checkedError + latent.visibility * loop.uncheckedError;
   const postConfidence = sigmoid(confidenceLogit(perceived, latent.overconfidence) + 0.7 * confidenceNoise);
-  return { loop, outcomes: { autonomous, supervised, human }, postConfidence };
+  return { loop, outcomes: { autonomous, supervised, human }, postConfidence, reviewCaught };
 }
