@@ -33,7 +33,11 @@ export interface LearnSummary {
  * the next line is read), records each outcome against the decision it names. A bad line is reported on stderr as
  * `NAME:LINE: path: message` and skipped; the rest go on.
  */
-export async function learnFromLines(input: TaskInput, router: Router, options: { readonly json?: boolean }): Promise<LearnSummary> {
+export async function learnFromLines(
+  input: TaskInput,
+  router: Router,
+  options: { readonly json?: boolean; readonly onLearn?: () => Promise<void> },
+): Promise<LearnSummary> {
   const decided = new Map<string, Pick<Decision, "kind" | "route" | "calibration">>();
   const colors = colorsFor(process.stdout);
   const currency = router.policy.costs.currency;
@@ -90,6 +94,7 @@ export async function learnFromLines(input: TaskInput, router: Router, options: 
           ...(route === "human" ? {} : { modelFailure: decision.calibration.modelFailure }),
         });
         outcomes++;
+        await options.onLearn?.();
         continue;
       }
       const check = checkTask(value, { line: lineNumber });

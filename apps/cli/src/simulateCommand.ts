@@ -1,7 +1,9 @@
 // `convergent simulate`: replay a policy over a JSON Lines log of tasks in flat memory, compare it, chart it.
 import { writeFile } from "node:fs/promises";
 import { type Command, Option } from "commander";
-import { type SimulationReport, createRouter, createSimulation } from "@convergent/router";
+import { type SimulationReport, createCalibration, createRouter, createSimulation } from "@convergent/router";
+import { routerState } from "./routeCommand.js";
+import { openStore } from "./storeOption.js";
 import type { CliContext } from "./context.js";
 import { CliError, describeFsError, exitCodes, printProblems } from "./errors.js";
 import { count } from "./format.js";
@@ -20,6 +22,7 @@ export interface SimulateCommandOptions {
   readonly json?: boolean;
   readonly html?: string;
   readonly maxChanged?: number;
+  readonly store?: string;
 }
 
 /** Adds `simulate` to the program. */
@@ -32,6 +35,7 @@ export function addSimulateCommand(program: Command, context: CliContext): Comma
     .option("-a, --against <file>", "a second policy to compare with")
     .option("--json", "print the report as JSON")
     .option("--html <file>", "also write a self-contained HTML report with charts to <file>")
+    .addOption(new Option("--store <url>", "start both policies from the router state `route --learn --store` kept there"))
     .addOption(new Option("--max-changed <n>", "most route changes listed with their reasons (all are counted)").argParser(wholeNumber(0)).default(1000))
     .addHelpText(
       "after",
@@ -51,8 +55,19 @@ Examples:
 
 /** Runs `simulate` and returns its exit code. */
 export async function runSimulate(options: SimulateCommandOptions): Promise<number> {
-  const policy = createRouter({ policy: await policyFromOption(options.policy) });
-  const against = options.against === undefined ? undefined : createRouter({ policy: await policyFromOption(options.against) });
+  let saved: Awaited<ReturnType<typeof routerState>>;
+  if (options.store !== undefined) {
+    const store = await openStore(options.store);
+    try {
+      saved = await routerState(store, options.store);
+    } finally {
+      await store.close();
+    }
+  }
+  // Each policy gets its own copy of the learnt state: simulating one must not teach the other.
+  const learnt = () => (saved === undefined ? {} : { calibration: createCalibration(saved) });
+  const policy = createRouter({ policy: await policyFromOption(options.policy), ...learnt() });
+  const against = options.against === undefined ? undefined : createRouter({ policy: await policyFromOption(options.against), ...learnt() });
   const simulation = createSimulation(policy, against === undefined ? { maxChanged: options.maxChanged ?? 1000 } : { against, maxChanged: options.maxChanged ?? 1000 });
   const input = await openTaskInput(options.tasks);
   const progress = createProgress({ total: input.size ?? 0, label: "simulate" });

@@ -1,6 +1,7 @@
 // `convergent route --learn`: the long-lived routing process, driven over a pipe as a service would.
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cli, jsonLines, startCli, supportReply } from "./helpers.js";
+import { cli, jsonLines, startCli, supportReply, workspace } from "./helpers.js";
 
 interface Decision {
   taskId: string;
@@ -80,5 +81,33 @@ describe("convergent route --learn", () => {
     expect(err[3]).toMatch(/^stdin:5: signals\.ruleClosure: /);
     expect(run.stderr).toContain("convergent: 4 invalid lines in stdin; 2 decided, 1 outcomes learnt");
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("keeps what it learnt in a SQLite store, where a later route and simulate reuse it", () => {
+    const ws = workspace();
+    try {
+      const store = `sqlite:${ws.path("state.db")}`;
+      const lines = [JSON.stringify(translate("tr-0")), ...Array.from({ length: 60 }, () => JSON.stringify({ outcome: { taskId: "tr-0", result: "succeeded" } }))];
+      const learn = cli(["route", "--learn", "--json", "--store", store, "-"], { input: `${lines.join("\n")}\n` });
+      expect(learn.code).toBe(0);
+      expect(jsonLines<Decision>(learn.stdout)[0]!.route).toBe("supervised");
+
+      // A new process, not learning: it routes with what the first one kept.
+      const later = cli(["route", "--json", "--store", store, "-"], { input: `${JSON.stringify(translate("tr-1"))}\n` });
+      expect(later.code).toBe(0);
+      const decision = jsonLines<Decision>(later.stdout)[0]!;
+      expect(decision.calibration.agentObservations).toBe(60);
+      expect(decision.route).toBe("autonomous");
+      const without = jsonLines<Decision>(cli(["route", "--json", "-"], { input: `${JSON.stringify(translate("tr-1"))}\n` }).stdout)[0]!;
+      expect(without.route).toBe("supervised");
+
+      const tasks = ws.path("tasks.jsonl");
+      writeFileSync(tasks, `${JSON.stringify(translate("tr-2"))}\n`);
+      const simulated = cli(["simulate", "--tasks", tasks, "--json", "--store", store]);
+      expect(simulated.code).toBe(0);
+      expect(JSON.parse(simulated.stdout).policies[0].routeMix).toEqual({ autonomous: 1, supervised: 0, human: 0 });
+    } finally {
+      ws.cleanup();
+    }
   });
 });

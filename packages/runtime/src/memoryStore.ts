@@ -30,6 +30,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   // One outcome per run: a journal completes once, and a store never counts a run twice.
   const outcomes = new Map<string, OutcomeRow>();
   const leases = new Map<string, { owner: string; until: number }>();
+  // Kept as JSON text, so a caller's later changes to a saved snapshot never reach the store.
+  const routerStates = new Map<string, string>();
   let closed = false;
 
   const check = () => {
@@ -97,6 +99,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         )
         .sort((a, b) => a.checkpoint.deadline - b.checkpoint.deadline || (a.checkpoint.id < b.checkpoint.id ? -1 : 1));
       return query.limit === undefined ? list : list.slice(0, query.limit);
+    },
+    async loadRouterState(name) {
+      check();
+      const saved = routerStates.get(name);
+      return saved === undefined ? undefined : (JSON.parse(saved) as CalibrationSnapshot);
+    },
+    async saveRouterState(name, snapshot) {
+      check();
+      routerStates.set(name, JSON.stringify(snapshot));
     },
     async calibrationSnapshot(): Promise<CalibrationSnapshot> {
       check();

@@ -52,6 +52,13 @@ export interface Store {
   /** Outcome counts per kind and route: one outcome per run, from its `run.completed` event. */
   calibrationSnapshot(): Promise<CalibrationSnapshot>;
   /**
+   * What a long-lived router learnt outside of runs (`convergent route --learn`): its calibration snapshot under a
+   * name, or undefined when none was saved. Optional: a store without it cannot keep a routing process's state.
+   */
+  loadRouterState?(name: string): Promise<CalibrationSnapshot | undefined>;
+  /** Saves (replaces) the router state under a name. Present exactly when `loadRouterState` is. */
+  saveRouterState?(name: string, snapshot: CalibrationSnapshot): Promise<void>;
+  /**
    * Takes (or renews) the lease on driving a run for `ttlMs`. True when `owner` now holds it: nobody held
    * it, the holder's lease expired, or `owner` already held it.
    */

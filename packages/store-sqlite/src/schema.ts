@@ -90,6 +90,18 @@ const migrations: readonly Migration[] = [
       ALTER TABLE outcomes ADD COLUMN model_failure REAL;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- What a long-lived routing process (convergent route --learn) learnt outside of runs: its calibration
+      -- snapshot, one row per name, replaced on every save.
+      CREATE TABLE router_state (
+        name       TEXT PRIMARY KEY,
+        snapshot   TEXT NOT NULL, -- JSON
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

@@ -104,7 +104,7 @@ describe("createSqliteStore", () => {
     expect(db.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: schemaVersion });
     expect(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
-    ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "runs", "schema_version"]);
+    ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "router_state", "runs", "schema_version"]);
     db.close();
   });
 
@@ -192,7 +192,7 @@ describe("createSqliteStore", () => {
     await store.close();
     // What a file written by version 1 looks like: no model_failure column, one migration recorded.
     const db = new Database(path);
-    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DELETE FROM schema_version WHERE version > 1;");
+    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DROP TABLE router_state; DELETE FROM schema_version WHERE version > 1;");
     db.close();
 
     const reopened = createSqliteStore({ path });
@@ -205,7 +205,7 @@ describe("createSqliteStore", () => {
     ]);
     await reopened.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: 2 });
+    expect(check.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: schemaVersion });
     check.close();
   });
 

@@ -136,6 +136,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const name = `sqlite:${path}`;
 
   const sql = {
+    loadRouterState: db.prepare<[string], { snapshot: string }>("SELECT snapshot FROM router_state WHERE name = ?"),
+    saveRouterState: db.prepare<[string, string, number]>(
+      "INSERT INTO router_state (name, snapshot, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at",
+    ),
     journalLength: db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE run_id = ?"),
     insertEvent: db.prepare<[string, number, number, string, string]>("INSERT INTO events (run_id, seq, at, type, data) VALUES (?, ?, ?, ?, ?)"),
     readRun: db.prepare<[string], EventRow>("SELECT seq, at, type, data FROM events WHERE run_id = ? ORDER BY seq"),
@@ -321,6 +325,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           .all(...params)
           .map((row) => toCheckpointInfo(row as CheckpointRow));
       });
+    },
+    async loadRouterState(name) {
+      return use(() => {
+        const row = sql.loadRouterState.get(name);
+        return row === undefined ? undefined : (JSON.parse(row.snapshot) as CalibrationSnapshot);
+      });
+    },
+    async saveRouterState(name, snapshot) {
+      use(() => sql.saveRouterState.run(name, JSON.stringify(snapshot), clock.now()));
     },
     async calibrationSnapshot(): Promise<CalibrationSnapshot> {
       return use(() => {

@@ -91,18 +91,9 @@ function linRange(random: Random, lo: Range, width: Range, cap = 1): Range {
   return [round(Math.min(a, b), 3), round(b, 3)];
 }
 
-/** How work of one archetype behaves: the feedback-cycle side of a family. */
-interface ArchetypeDraw {
-  readonly latency: Range;
-  readonly nullLatency: number;
-  readonly closure: Range;
-  readonly drift: Range;
-  readonly nullDrift: number;
-  readonly horizon: Range;
-  readonly skill: Range;
-  readonly repair: Range;
-  readonly compounding: Range;
-  readonly reversible: number;
+/** How work of one archetype behaves: the feedback-cycle side of a family (its fields as in {@link QualityFamily}). */
+interface ArchetypeDraw
+  extends Pick<QualityFamily, "latency" | "nullLatency" | "closure" | "drift" | "nullDrift" | "horizon" | "skill" | "repair" | "compounding" | "reversible"> {
   readonly stakesCentre: Range;
 }
 

@@ -587,6 +587,29 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       });
     });
 
+    describe("router state", () => {
+      it("keeps a routing process's calibration under a name, replaced on every save, when the store offers it", async () => {
+        if (store.loadRouterState === undefined || store.saveRouterState === undefined) {
+          expect(store.saveRouterState).toBeUndefined();
+          return;
+        }
+        expect(await store.loadRouterState("route")).toBeUndefined();
+        const calibration = createCalibration();
+        calibration.recordOutcome({ kind: "code.fix", route: "autonomous", outcome: "succeeded", modelFailure: 0.2 });
+        calibration.observeSignals({ id: "t", kind: "code.fix", title: "t", signals: { feedbackLatencySec: 30 } });
+        const first = calibration.snapshot();
+        await store.saveRouterState("route", first);
+        expect(await store.loadRouterState("route")).toEqual(first);
+        calibration.recordOutcome({ kind: "code.fix", route: "supervised", outcome: "failed" });
+        const second = calibration.snapshot();
+        await store.saveRouterState("route", second);
+        expect(await store.loadRouterState("route")).toEqual(second);
+        expect(await store.loadRouterState("other")).toBeUndefined();
+        // What was saved restores a calibration that decides alike.
+        expect(createCalibration(await store.loadRouterState("route")).snapshotId).toBe(calibration.snapshotId);
+      });
+    });
+
     describe("leases", () => {
       const long = 60_000;
 
