@@ -285,6 +285,10 @@ export const policySchema = z
       .strictObject({
         rate: z.number().min(0).max(0.5).default(0).describe("Share of eligible tasks routed one step more autonomous."),
         maxStakes: z.number().min(0).default(100).describe("Only tasks with effective stakes up to this are explored."),
+        supervised: z
+          .boolean()
+          .default(false)
+          .describe("Let uncertainty earn supervised work: a task the cost decision gives a person goes supervised when a plausible draw of the agent's failure (from its posterior, per task) makes supervision cheaper. Safe: a person sees the result; its verdict teaches the kind."),
       })
       .prefault({}),
     budgets: budgetsSchema.prefault({}),

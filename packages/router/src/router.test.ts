@@ -296,6 +296,28 @@ describe("guards and exploration", () => {
     const big = exploring.decide({ ...lowStakes, id: "t-1", stakes: { cost: 1e6, reversible: true } });
     expect(big.explored).toBe(false);
   });
+
+  it("lets uncertainty earn supervised work for a kind people do, fading as the agent's outcomes come in", () => {
+    // An open-ended task a person does by cost: no feedback cycle, so the model alone says 0.5.
+    const plan: Task = { id: "p", kind: "marketing.plan", title: "p", signals: { feedbackLatencySec: null, ruleClosure: 0.3 }, stakes: { cost: 400, reversible: true } };
+    const policy = { id: "s", version: 1, guards: { autonomous: { minScore: 0 } }, exploration: { supervised: true } } as const;
+    const tasks = Array.from({ length: 400 }, (_, i) => ({ ...plan, id: `p-${i}` }));
+    const share = (router: ReturnType<typeof createRouter>) => tasks.filter((t) => router.decide(t).explored).length / tasks.length;
+    const plain = createRouter({ policy: { ...policy, exploration: { supervised: false } } });
+    expect(tasks.every((t) => plain.decide(t).route === "human")).toBe(true);
+    const fresh = createRouter({ policy });
+    const early = share(fresh);
+    expect(early).toBeGreaterThan(0.05);
+    const explored = fresh.decide(tasks.find((t) => fresh.decide(t).explored)!);
+    expect(explored.route).toBe("supervised");
+    expect(explored.reasons[1]).toMatch(/^Supervised instead of human: with 0 agent outcomes of marketing\.plan, an agent failure rate of \d+(\.\d)?% is still plausible/);
+    // The reviewed tries keep failing: the spread narrows around a high failure rate and exploration stops.
+    for (let i = 0; i < 300; i++) fresh.recordOutcome({ kind: "marketing.plan", route: "supervised", outcome: "overridden" });
+    expect(share(fresh)).toBe(0);
+    // A rule that forces people is never explored past.
+    const forced = createRouter({ policy: { ...policy, rules: [{ id: "people", when: { kind: "marketing.*" }, route: "human" }] } });
+    expect(share(forced)).toBe(0);
+  });
 });
 
 describe("decide with a runtime sandbox", () => {

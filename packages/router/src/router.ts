@@ -334,6 +334,23 @@ export function createRouter(options: RouterOptions = {}): Router {
         );
       }
       const e = policy.exploration;
+      if (e.supervised && route === "human" && allowed.includes("supervised")) {
+        // A plausible draw of the agent's failure, fixed per task (its quantile from the task id), with a spread that
+        // shrinks with the kind's agent outcomes: what few outcomes leave open may earn a reviewed try.
+        const spread = 0.5 / Math.sqrt(strength + agentFailure.observations + 1);
+        const draw = Math.min(1, Math.max(policy.model.minFailureRate, agentFailure.probability + normalQuantile(unitHash(`${policy.id}:draw:${task.id}`)) * spread));
+        if (draw < agentFailure.probability) {
+          const drawn = estimateRoutes(profile.costs, draw, humanError.probability, attempts, effective, visibleShare);
+          const choice = cheapestStakesMonotone(allowed, drawn, effective).route;
+          if (choice === "supervised" || choice === "autonomous") {
+            notes.push(
+              `Supervised instead of human: with ${agentFailure.observations} agent outcome${agentFailure.observations === 1 ? "" : "s"} of ${task.kind}, an agent failure rate of ${percent(draw)} is still plausible, at which review is cheaper; a person sees the result and its verdict teaches the kind.`,
+            );
+            route = "supervised";
+            explored = true;
+          }
+        }
+      }
       if (e.rate > 0 && route !== "autonomous" && effective <= e.maxStakes) {
         const next: Route = route === "human" ? "supervised" : "autonomous";
         if (allowed.includes(next) && unitHash(`${policy.id}:${task.id}`) < e.rate) {

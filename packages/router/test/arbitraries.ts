@@ -57,7 +57,7 @@ export const costPolicy: fc.Arbitrary<PolicyInput> = fc.record({
     autonomous: fc.record({ minScore: fc.double({ min: 0, max: 1, noNaN: true }) }),
   }),
   risk: fc.record({ mode: fc.constantFrom("neutral" as const, "averse" as const) }),
-  exploration: fc.record({ rate: fc.constantFrom(0, 0.2, 0.5), maxStakes: fc.constantFrom(10, 1000) }),
+  exploration: fc.record({ rate: fc.constantFrom(0, 0.2, 0.5), maxStakes: fc.constantFrom(10, 1000), supervised: fc.boolean() }),
   // The agent's first-attempt failure share, from certain failure down to a strong agent.
   model: fc.record({ initialFailure: fc.double({ min: 0.05, max: 1, noNaN: true }) }),
 });
