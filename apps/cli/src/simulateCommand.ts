@@ -16,7 +16,8 @@ import { openTaskInput, readTasks } from "./taskInput.js";
 
 /** Options of `convergent simulate`. */
 export interface SimulateCommandOptions {
-  readonly tasks: string;
+  readonly tasks?: string;
+  readonly outcomes?: string;
   readonly policy?: string;
   readonly against?: string;
   readonly json?: boolean;
@@ -30,7 +31,8 @@ export function addSimulateCommand(program: Command, context: CliContext): Comma
   return program
     .command("simulate")
     .description("replay a policy over a log of tasks (JSON Lines); with --against, show which tasks change route and why")
-    .requiredOption("-t, --tasks <file>", "tasks as JSON Lines (- reads stdin); streamed, so any size works")
+    .option("-t, --tasks <file>", "tasks as JSON Lines (- reads stdin); streamed, so any size works")
+    .option("-o, --outcomes <file>", "instead of tasks, a log of past runs as JSON Lines ({task, route, result, propensity?, cost?}): estimate what each policy would have cost (doubly robust and inverse propensity, 95% intervals)")
     .option("-p, --policy <file>", "the policy to replay; the built-in default policy when left out")
     .option("-a, --against <file>", "a second policy to compare with")
     .option("--json", "print the report as JSON")
@@ -46,7 +48,8 @@ and the exit code is 1.
 Examples:
   convergent simulate --tasks tasks.jsonl --policy policy.yaml
   convergent simulate --tasks tasks.jsonl --policy current.yaml --against proposed.yaml --html report.html
-  convergent simulate --tasks tasks.jsonl --against proposed.yaml --json`,
+  convergent simulate --tasks tasks.jsonl --against proposed.yaml --json
+  convergent simulate --outcomes runs.jsonl --policy current.yaml --against proposed.yaml`,
     )
     .action(async (options: SimulateCommandOptions) => {
       context.fail(await runSimulate(options));
@@ -55,6 +58,12 @@ Examples:
 
 /** Runs `simulate` and returns its exit code. */
 export async function runSimulate(options: SimulateCommandOptions): Promise<number> {
+  if ((options.tasks === undefined) === (options.outcomes === undefined)) {
+    throw new CliError("simulate needs either --tasks FILE (replay tasks) or --outcomes FILE (evaluate on a log of runs), not both", { exitCode: exitCodes.usage });
+  }
+  if (options.outcomes !== undefined && options.html !== undefined) {
+    throw new CliError("--html charts a replay of --tasks; it does not go with --outcomes", { exitCode: exitCodes.usage });
+  }
   let saved: Awaited<ReturnType<typeof routerState>>;
   if (options.store !== undefined) {
     const store = await openStore(options.store);
@@ -68,8 +77,12 @@ export async function runSimulate(options: SimulateCommandOptions): Promise<numb
   const learnt = () => (saved === undefined ? {} : { calibration: createCalibration(saved) });
   const policy = createRouter({ policy: await policyFromOption(options.policy), ...learnt() });
   const against = options.against === undefined ? undefined : createRouter({ policy: await policyFromOption(options.against), ...learnt() });
+  if (options.outcomes !== undefined) {
+    const { runOffPolicy } = await import("./offPolicyCommand.js");
+    return runOffPolicy(options.outcomes, against === undefined ? [policy] : [policy, against], { json: options.json === true });
+  }
   const simulation = createSimulation(policy, against === undefined ? { maxChanged: options.maxChanged ?? 1000 } : { against, maxChanged: options.maxChanged ?? 1000 });
-  const input = await openTaskInput(options.tasks);
+  const input = await openTaskInput(options.tasks!);
   const progress = createProgress({ total: input.size ?? 0, label: "simulate" });
   let seen = 0;
   let summary;

@@ -16,10 +16,12 @@ describe("convergent usage", () => {
     expect(run.stderr).toContain("convergent: unknown option '--frobnicate'");
   });
 
-  it("exits 2 on a missing required option", () => {
-    const run = cli(["simulate"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("required option '-t, --tasks <file>' not specified");
+  it("exits 2 when simulate has neither --tasks nor --outcomes, or both", () => {
+    for (const args of [["simulate"], ["simulate", "--tasks", "a.jsonl", "--outcomes", "b.jsonl"]]) {
+      const run = cli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("simulate needs either --tasks FILE (replay tasks) or --outcomes FILE (evaluate on a log of runs), not both");
+    }
   });
 
   it("exits 2 on a number option that is not a number, naming the option", () => {

@@ -77,6 +77,8 @@ export { createRouter } from "./router.js";
 export type { DecideOptions, Router, RouterOptions, PolicyRef } from "./router.js";
 
 export { createSimulation, simulate } from "./simulate.js";
+export { evaluateOffPolicy, loggedCost, loggedRunSchema } from "./offPolicy.js";
+export type { Estimate, LoggedRun, OffPolicyReport } from "./offPolicy.js";
 export type { PolicySummary, RouteChange, SimulateOptions, Simulation, SimulationReport } from "./simulate.js";
 
 export { parseTask, checkTask, checkTaskText } from "./task.js";

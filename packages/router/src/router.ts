@@ -66,6 +66,8 @@ export interface Router {
   decideAsync(task: Task, options?: Pick<DecideOptions, "sandbox">): Promise<Decision>;
   /** Feeds one outcome to calibration. */
   recordOutcome(outcome: Outcome): void;
+  /** The prices and people's rates in force for a kind (after `kinds[]` overrides). */
+  costsFor(kind: string): CostParams;
 }
 
 interface ConvergenceEntry {
@@ -444,6 +446,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       return decide(task, withSource(estimate, options.estimator.name), sandbox);
     },
     recordOutcome: (outcome) => calibration.recordOutcome(outcome),
+    costsFor: (kind) => profileFor(kind).costs,
   };
 }
 
