@@ -239,6 +239,15 @@ const reviewerSchema = z.strictObject({
   roles: z.array(z.string().min(1)).min(1),
 });
 
+/** The evidence that lifts a minimum-score guard for a kind; `null`: the guard always holds. */
+const liftAfterSchema = z
+  .strictObject({
+    outcomes: z.number().int().min(1).describe("Agent outcomes of the kind needed first."),
+    maxFailure: z.number().min(0).max(1).describe("The kind's agent failure, at a 90% credible bound, must be at most this."),
+  })
+  .nullable()
+  .describe("Outcomes that lift the minimum-score guard for a kind: its agent failure proven low enough.");
+
 /** The policy document. */
 export const policySchema = z
   .strictObject({
@@ -259,12 +268,14 @@ export const policySchema = z
           .strictObject({
             minScore: z.number().min(0).max(1).default(0.25).describe("Below this convergence score autonomous is forbidden."),
             maxStakes: z.number().min(0).nullable().default(null).describe("Above these effective stakes autonomous is forbidden."),
+            liftAfter: liftAfterSchema.default({ outcomes: 30, maxFailure: 0.1 }),
           })
           .prefault({}),
         supervised: z
           .strictObject({
             minScore: z.number().min(0).max(1).default(0),
             maxStakes: z.number().min(0).nullable().default(null),
+            liftAfter: liftAfterSchema.default({ outcomes: 30, maxFailure: 0.1 }),
           })
           .prefault({}),
       })

@@ -297,6 +297,29 @@ describe("guards and exploration", () => {
     expect(big.explored).toBe(false);
   });
 
+  it("lifts the autonomy guard for a kind whose agent outcomes prove it, never the stakes guard", () => {
+    // Closure 0.2 scores 0.11, below the 0.25 guard; the agent turns out to do this kind well.
+    const task: Task = { id: "l", kind: "ops.label", title: "l", signals: { feedbackLatencySec: 5, ruleClosure: 0.2, driftHalfLifeSec: null, horizonSec: 600 }, stakes: { cost: 20, reversible: true } };
+    const router = createRouter({ policy: { id: "lift", version: 1 } });
+    expect(router.decide(task).forbidden).toContainEqual({ route: "autonomous", by: "guard:autonomous.minScore" });
+    for (let i = 0; i < 29; i++) router.recordOutcome({ kind: task.kind, route: "supervised", outcome: "succeeded" });
+    expect(router.decide(task).allowedRoutes).not.toContain("autonomous");
+    for (let i = 0; i < 70; i++) router.recordOutcome({ kind: task.kind, route: "supervised", outcome: "succeeded" });
+    const d = router.decide(task);
+    expect(d.allowedRoutes).toContain("autonomous");
+    expect(d.reasons.some((r) => r.startsWith("Autonomous is allowed although convergence 0.11 is below the policy's minimum of 0.25: 99 agent outcomes of ops.label"))).toBe(true);
+    // Evidence of failure keeps it; a guard set to null always holds; the stakes guard is never lifted.
+    const failing = createRouter({ policy: { id: "lift", version: 1 } });
+    for (let i = 0; i < 99; i++) failing.recordOutcome({ kind: task.kind, route: "supervised", outcome: i % 4 === 0 ? "overridden" : "succeeded" });
+    expect(failing.decide(task).allowedRoutes).not.toContain("autonomous");
+    const strict = createRouter({ policy: { id: "lift", version: 1, guards: { autonomous: { liftAfter: null, maxStakes: 10 } } } });
+    for (let i = 0; i < 99; i++) strict.recordOutcome({ kind: task.kind, route: "supervised", outcome: "succeeded" });
+    expect(strict.decide(task).forbidden.map((f) => f.by)).toContain("guard:autonomous.minScore");
+    const capped = createRouter({ policy: { id: "lift", version: 1, guards: { autonomous: { maxStakes: 10 } } } });
+    for (let i = 0; i < 99; i++) capped.recordOutcome({ kind: task.kind, route: "supervised", outcome: "succeeded" });
+    expect(capped.decide(task).forbidden).toContainEqual({ route: "autonomous", by: "guard:autonomous.maxStakes" });
+  });
+
   it("lets uncertainty earn supervised work for a kind people do, fading as the agent's outcomes come in", () => {
     // An open-ended task a person does by cost: no feedback cycle, so the model alone says 0.5.
     const plan: Task = { id: "p", kind: "marketing.plan", title: "p", signals: { feedbackLatencySec: null, ruleClosure: 0.3 }, stakes: { cost: 400, reversible: true } };

@@ -105,6 +105,8 @@ const guardIds = {
 } as const;
 const capitalized: Record<Route, string> = { autonomous: "Autonomous", supervised: "Supervised", human: "Human" };
 const kindCacheLimit = 10_000;
+/** The normal quantile of the 90% credible bound that lifts a minimum-score guard. */
+const liftZ = 1.2815515655446004;
 
 function freezeConvergence(c: Convergence): Convergence {
   Object.freeze(c.axes.feedbackLatency);
@@ -282,16 +284,6 @@ export function createRouter(options: RouterOptions = {}): Router {
       }
     }
 
-    // Guards.
-    let guardForbidden = 0;
-    for (const r of guardedRoutes) {
-      const g = policy.guards[r];
-      const by = convergence.score < g.minScore ? guardIds[r].minScore : g.maxStakes !== null && effective > g.maxStakes ? guardIds[r].maxStakes : undefined;
-      if (by === undefined) continue;
-      guardForbidden |= bit[r];
-      forbidden.push({ route: r, by });
-    }
-
     // Failure probabilities: the model's estimate as prior, calibrated by outcomes.
     const humanCounts = calibration.humanCounts(task.kind);
     // Of what the agent's first attempt gets wrong, feedback repairs the checkable part cycle by cycle; what nothing
@@ -309,6 +301,25 @@ export function createRouter(options: RouterOptions = {}): Router {
     // Without a feedback cycle nothing can show while the agent runs, whatever other runs showed.
     const visibleShare = convergence.cycles < 1 ? 0 : calibration.visibleShare(task.kind, modelVisible, strength);
     const estimates = estimateRoutes(profile.costs, agentFailure.probability, humanError.probability, attempts, effective, visibleShare);
+    // Guards. A minimum-score guard states the evidence that lifts it: enough agent outcomes of the kind whose
+    // failure, at a 90% credible bound, is within the policy's limit.
+    let guardForbidden = 0;
+    let lifted: { route: Route; bound: number } | undefined;
+    for (const r of guardedRoutes) {
+      const g = policy.guards[r];
+      let by = convergence.score < g.minScore ? guardIds[r].minScore : g.maxStakes !== null && effective > g.maxStakes ? guardIds[r].maxStakes : undefined;
+      if (by === guardIds[r].minScore && g.liftAfter !== null && agentFailure.observations >= g.liftAfter.outcomes) {
+        const v = agentFailure.probability < 0.5 ? agentFailure.probability : 0.5;
+        const bound = agentFailure.probability + liftZ * Math.sqrt((v * (1 - v)) / (strength + agentFailure.observations + 1));
+        if (bound <= g.liftAfter.maxFailure) {
+          lifted ??= { route: r, bound };
+          by = g.maxStakes !== null && effective > g.maxStakes ? guardIds[r].maxStakes : undefined;
+        }
+      }
+      if (by === undefined) continue;
+      guardForbidden |= bit[r];
+      forbidden.push({ route: r, by });
+    }
 
     const allowed = allowedByMask[ruleForbidden | guardForbidden]!;
     let route: Route;
@@ -389,6 +400,12 @@ export function createRouter(options: RouterOptions = {}): Router {
     if (unchecked.length > 0) {
       reasons.push(
         `Rule${unchecked.length > 1 ? "s" : ""} ${unchecked.join(", ")} appl${unchecked.length > 1 ? "y" : "ies"} although the task leaves out (or gives in another type) a value ${unchecked.length > 1 ? "they test" : "it tests"}: a rule that only takes autonomy away holds when it cannot be checked.`,
+      );
+    }
+    if (lifted !== undefined) {
+      const g = policy.guards[lifted.route as "autonomous" | "supervised"];
+      reasons.push(
+        `${capitalized[lifted.route]} is allowed although convergence ${scoreText} is below the policy's minimum of ${g.minScore}: ${agentFailure.observations} agent outcomes of ${task.kind} put its failure at ${percent(lifted.bound)} at most (90% bound), within the ${percent(g.liftAfter!.maxFailure)} that lifts the guard.`,
       );
     }
     if (roles !== undefined) reasons.push(`Checkpoints need a reviewer with the role ${roles.join(" or ")} (rule${roleRules!.length > 1 ? "s" : ""} ${roleRules!.join(", ")}).`);
