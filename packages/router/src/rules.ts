@@ -119,8 +119,11 @@ function combine(parts: Predicate[]): Predicate {
 
 /** A tag as rules compare it: Unicode-compatible form (NFKC), trimmed, lower case — `ﬁnance `, `Finance` and `finance` are one tag. */
 export function normalizeTag(tag: string): string {
-  return tag.normalize("NFKC").trim().toLowerCase();
+  // Most tags are already plain lower-case ASCII: skip Unicode normalisation for them (it dominates routing time).
+  return plainTag.test(tag) ? tag : tag.normalize("NFKC").trim().toLowerCase();
 }
+
+const plainTag = /^[a-z0-9:_./-]*$/;
 
 function compileTags(condition: NonNullable<When["tags"]>): Predicate {
   const list = (v: string | readonly string[] | undefined) => (v === undefined ? [] : typeof v === "string" ? [v] : v).map(normalizeTag);
@@ -128,7 +131,8 @@ function compileTags(condition: NonNullable<When["tags"]>): Predicate {
   const any = list(condition.includesAny);
   const none = list(condition.excludes);
   return (ctx) => {
-    const tags = (ctx.task.tags ?? []).map(normalizeTag);
+    const raw = ctx.task.tags ?? [];
+    const tags = raw.every((t) => plainTag.test(t)) ? raw : raw.map(normalizeTag);
     for (const t of every) if (!tags.includes(t)) return 0;
     if (any.length > 0 && !any.some((t) => tags.includes(t))) return 0;
     for (const t of none) if (tags.includes(t)) return 0;
