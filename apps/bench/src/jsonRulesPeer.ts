@@ -1,5 +1,5 @@
 // The benchmark's peer: the policy's rules as json-rules-engine rules, evaluated by one reused Engine on the same tasks.
-import type { Comparison, Decision, NestedCondition, Policy, Rule, Task } from "@convergent/router";
+import { type Comparison, type Decision, type NestedCondition, type Policy, type Rule, type Task, compileRule } from "@convergent/router";
 import { Engine, Operator, type NestedCondition as PeerCondition, type RuleProperties, type TopLevelCondition } from "json-rules-engine";
 
 /** The peer's name in reports. */
@@ -178,7 +178,8 @@ function nestedConditions(fact: string, prefix: string, condition: NestedConditi
 export function toPeerRule(rule: Rule): RuleProperties {
   const where = `rule ${rule.id}`;
   const when = rule.when;
-  const failsClosed = (rule.route === undefined || rule.route === "human") && !(rule.forbid ?? []).includes("human");
+  // Whether an unknown value holds the rule is the router's own call (a rule that only takes autonomy away does).
+  const failsClosed = compileRule(rule).failsClosed;
   const all: PeerCondition[] = [];
   if (when.kind !== undefined) all.push({ fact: "kind", operator: "kindMatches", value: when.kind });
   if (when.tags !== undefined) {

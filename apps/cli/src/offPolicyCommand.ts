@@ -1,8 +1,8 @@
 // `convergent simulate --outcomes LOG.jsonl`: what a policy would have cost on a log of past runs and how they ended,
 // estimated off-policy (inverse propensity, doubly robust) with confidence intervals, beside what the log cost.
-import { createInterface } from "node:readline";
 import { type LoggedRun, type OffPolicyReport, type Router, checkTask, evaluateOffPolicy, loggedRunSchema, problemsFromZod } from "@convergent/router";
-import { CliError, describeFsError, exitCodes, printProblems } from "./errors.js";
+import { exitCodes } from "./errors.js";
+import { forEachJsonLine } from "./jsonLineReader.js";
 import { count, money, policyLabel } from "./format.js";
 import { colorsFor } from "./output.js";
 import { boxTable } from "./table.js";
@@ -12,48 +12,13 @@ import { openTaskInput } from "./taskInput.js";
 export async function readLoggedRuns(file: string): Promise<{ runs: LoggedRun[]; invalid: number; name: string }> {
   const input = await openTaskInput(file);
   const runs: LoggedRun[] = [];
-  let invalid = 0;
-  let line = 0;
-  const bad = (problems: { path: string; message: string }[], at: number) => {
-    invalid++;
-    printProblems(
-      problems.map((p) => ({ ...p, line: at })),
-      input.name,
-    );
-  };
-  const lines = createInterface({ input: input.stream, crlfDelay: Number.POSITIVE_INFINITY });
-  const failed = new Promise<never>((_, reject) => {
-    input.stream.once("error", (cause) => reject(new CliError(`${input.name}: cannot read the log: ${describeFsError(cause)}`, { cause })));
+  const invalid = await forEachJsonLine(input, "the log", (value, _line, bad) => {
+    const parsed = loggedRunSchema.safeParse(value, { reportInput: true });
+    if (!parsed.success) return bad(problemsFromZod(parsed.error.issues));
+    const task = checkTask(parsed.data.task);
+    if (!task.ok) return bad(task.problems.map((p) => ({ path: p.path === "" ? "task" : `task.${p.path}`, message: p.message })));
+    runs.push({ ...parsed.data, task: task.task });
   });
-  const loop = (async () => {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        bad([{ path: "", message: `invalid JSON: ${(error as Error).message}` }], line);
-        continue;
-      }
-      const parsed = loggedRunSchema.safeParse(value, { reportInput: true });
-      if (!parsed.success) {
-        bad(problemsFromZod(parsed.error.issues), line);
-        continue;
-      }
-      const task = checkTask(parsed.data.task);
-      if (!task.ok) {
-        bad(
-          task.problems.map((p) => ({ path: p.path === "" ? "task" : `task.${p.path}`, message: p.message })),
-          line,
-        );
-        continue;
-      }
-      runs.push({ ...parsed.data, task: task.task });
-    }
-  })();
-  await Promise.race([loop, failed]);
   return { runs, invalid, name: input.name };
 }
 

@@ -1,11 +1,11 @@
 // `convergent route --learn`: a long-lived routing process. Each input line is a task (one decision printed and
 // flushed at once) or an outcome of a task decided earlier (fed to calibration), so a service in any language can
 // route through it over a pipe and teach it as results come in.
-import { createInterface } from "node:readline";
 import { type Decision, type Router, checkTask, problemsFromZod, routeSchema } from "@convergent/router";
 import { z } from "zod";
-import { CliError, describeFsError, exitCodes, printProblems } from "./errors.js";
+import { exitCodes } from "./errors.js";
 import { explainDecision } from "./explain.js";
+import { forEachJsonLine } from "./jsonLineReader.js";
 import { colorsFor } from "./output.js";
 import type { TaskInput } from "./taskInput.js";
 
@@ -43,74 +43,40 @@ export async function learnFromLines(
   const currency = router.policy.costs.currency;
   let tasks = 0;
   let outcomes = 0;
-  let invalid = 0;
-  let lineNumber = 0;
-  const bad = (problems: { path: string; message: string }[], line: number) => {
-    invalid++;
-    printProblems(
-      problems.map((p) => ({ ...p, line })),
-      input.name,
-    );
-  };
   const write = (text: string) =>
     new Promise<void>((resolve, reject) => {
       process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
     });
-
-  const lines = createInterface({ input: input.stream, crlfDelay: Number.POSITIVE_INFINITY });
-  const failed = new Promise<never>((_, reject) => {
-    input.stream.once("error", (cause) => reject(new CliError(`${input.name}: cannot read: ${describeFsError(cause)}`, { cause })));
-  });
-  const loop = (async () => {
-    for await (const raw of lines) {
-      lineNumber++;
-      const text = lineNumber === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (text.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        bad([{ path: "", message: `invalid JSON: ${(error as Error).message}` }], lineNumber);
-        continue;
+  const invalid = await forEachJsonLine(input, "its input", async (value, line, bad) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "outcome" in value) {
+      const parsed = outcomeLineSchema.safeParse(value, { reportInput: true });
+      if (!parsed.success) return bad(problemsFromZod(parsed.error.issues));
+      const o = parsed.data.outcome;
+      const decision = decided.get(o.taskId);
+      if (decision === undefined) {
+        return bad([{ path: "outcome.taskId", message: `no task "${o.taskId}" was decided by this process (or it was forgotten: it keeps the last ${rememberedDecisions.toLocaleString("en-US")})` }]);
       }
-      if (value !== null && typeof value === "object" && !Array.isArray(value) && "outcome" in value) {
-        const parsed = outcomeLineSchema.safeParse(value, { reportInput: true });
-        if (!parsed.success) {
-          bad(problemsFromZod(parsed.error.issues), lineNumber);
-          continue;
-        }
-        const o = parsed.data.outcome;
-        const decision = decided.get(o.taskId);
-        if (decision === undefined) {
-          bad([{ path: "outcome.taskId", message: `no task "${o.taskId}" was decided by this process (or it was forgotten: it keeps the last ${rememberedDecisions.toLocaleString("en-US")})` }], lineNumber);
-          continue;
-        }
-        const route = o.route ?? decision.route;
-        router.recordOutcome({
-          kind: decision.kind,
-          route,
-          outcome: o.result,
-          // The model's estimate travels only with the route it was made for.
-          ...(route === "human" ? {} : { modelFailure: decision.calibration.modelFailure }),
-        });
-        outcomes++;
-        await options.onLearn?.();
-        continue;
-      }
-      const check = checkTask(value, { line: lineNumber });
-      if (!check.ok) {
-        bad([...check.problems], lineNumber);
-        continue;
-      }
-      const decision = router.decide(check.task);
-      decided.delete(check.task.id);
-      decided.set(check.task.id, { kind: decision.kind, route: decision.route, calibration: decision.calibration });
-      if (decided.size > rememberedDecisions) decided.delete(decided.keys().next().value!);
-      tasks++;
-      await write(options.json ? `${JSON.stringify(decision)}\n` : `${explainDecision(decision, { task: check.task, currency, colors })}\n`);
+      const route = o.route ?? decision.route;
+      router.recordOutcome({
+        kind: decision.kind,
+        route,
+        outcome: o.result,
+        // The model's estimate travels only with the route it was made for.
+        ...(route === "human" ? {} : { modelFailure: decision.calibration.modelFailure }),
+      });
+      outcomes++;
+      await options.onLearn?.();
+      return;
     }
-  })();
-  await Promise.race([loop, failed]);
+    const check = checkTask(value, { line });
+    if (!check.ok) return bad(check.problems);
+    const decision = router.decide(check.task);
+    decided.delete(check.task.id);
+    decided.set(check.task.id, { kind: decision.kind, route: decision.route, calibration: decision.calibration });
+    if (decided.size > rememberedDecisions) decided.delete(decided.keys().next().value!);
+    tasks++;
+    await write(options.json ? `${JSON.stringify(decision)}\n` : `${explainDecision(decision, { task: check.task, currency, colors })}\n`);
+  });
   return { tasks, outcomes, invalid };
 }
 
