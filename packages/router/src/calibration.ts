@@ -23,6 +23,7 @@ import {
   absorbSignalEntries,
   emptySignalMemory,
   imputeSignals,
+  maxSignalBin,
   observeSignals,
   signalEntriesOf,
 } from "./signalMemory.js";
@@ -82,7 +83,7 @@ export const calibrationSignalsSchema = z.strictObject({
   kind: z.string().min(1),
   signal: z.enum(signalNames),
   nulls: z.number().int().min(0),
-  bins: z.array(z.tuple([z.number().int().min(0), z.number().int().min(1)])),
+  bins: z.array(z.tuple([z.number().int().min(0).max(maxSignalBin), z.number().int().min(1)])),
 });
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Task, createCalibration, createRouter } from "./index.js";
-import { emptySignalMemory, imputeSignals, observeSignals } from "./signalMemory.js";
+import { addDeclaration, emptySignalMemory, imputeSignals, maxSignalBin, observeSignals } from "./signalMemory.js";
 
 const seconds = fc.oneof(fc.double({ min: 0.001, max: 1e9, noNaN: true }), fc.constant(null));
 const task = (i: number, signals: Task["signals"]): Task => ({ id: `t${i}`, kind: "code.fix", title: "t", ...(signals === undefined ? {} : { signals }) });
@@ -61,5 +61,14 @@ describe("the router's imputation", () => {
     const router = createRouter();
     for (let i = 0; i < 10; i++) router.decide(task(i, { ruleClosure: 0.9 }));
     expect(router.decide(task(99, { ruleClosure: 0.9 })).signals.feedbackLatencySec).toEqual({ value: null, source: "default" });
+  });
+});
+
+describe("signal histograms", () => {
+  it("refuse a bin beyond the last one (a snapshot cannot make a histogram allocate without bound)", () => {
+    const memory = emptySignalMemory();
+    expect(() => addDeclaration(memory, "code.fix", "horizonSec", 0, 1, maxSignalBin + 1)).toThrow(RangeError);
+    addDeclaration(memory, "code.fix", "horizonSec", Number.MAX_VALUE, 1);
+    expect(memory.get("code.fix")!.horizonSec.bins.length).toBeLessThanOrEqual(maxSignalBin + 1);
   });
 });

@@ -4,8 +4,8 @@ import type { SignalName, Task } from "./taskSchema.js";
 
 /** Bins of one signal's histogram: counts by bin index, plus declarations of "never" (`null`). */
 export interface SignalHistogram {
-  /** Counts per bin (sparse: bins never seen are absent). */
-  readonly bins: Map<number, number>;
+  /** Counts per bin, dense by bin index (bins never seen hold 0). */
+  readonly bins: number[];
   /** Declarations of `null`: feedback never arrives, or the environment does not drift. */
   nulls: number;
   /** All declarations. */
@@ -59,7 +59,10 @@ function secondsBin(v: number): number {
 }
 const closureBin = (v: number) => Math.min(Math.round(1 / closureStep) - 1, Math.floor(v / closureStep + 1e-9));
 
-const emptyHistogram = (): SignalHistogram => ({ bins: new Map(), nulls: 0, total: 0 });
+/** The highest bin a histogram can hold: the bin of the largest finite number of seconds (about 2,470), rounded up. */
+export const maxSignalBin = 2559;
+
+const emptyHistogram = (): SignalHistogram => ({ bins: [], nulls: 0, total: 0 });
 
 /** An empty memory. */
 export function emptySignalMemory(): SignalMemory {
@@ -96,6 +99,7 @@ export function observeSignals(memory: SignalMemory, task: Task): boolean {
 
 /** Adds `count` declarations of one value (or of its bin, from a snapshot). */
 export function addDeclaration(memory: SignalMemory, kind: string, name: SignalName, value: number | null, count: number, bin?: number): void {
+  if (!(count > 0)) return;
   const h = kindOf(memory, kind)[name];
   h.total += count;
   if (value === null && bin === undefined) {
@@ -103,7 +107,10 @@ export function addDeclaration(memory: SignalMemory, kind: string, name: SignalN
     return;
   }
   const b = bin ?? binOfSignal(name, value!);
-  h.bins.set(b, (h.bins.get(b) ?? 0) + count);
+  if (!(b >= 0 && b <= maxSignalBin)) throw new RangeError(`signal bin ${b} of ${kind} ${name}: expected an integer 0..${maxSignalBin}`);
+  const bins = h.bins;
+  while (bins.length <= b) bins.push(0);
+  bins[b]! += count;
 }
 
 /**
@@ -147,24 +154,30 @@ function fromSlowSide(h: SignalHistogram, q: number): number | null {
   const budget = (1 - q) * h.total;
   let seen = h.nulls;
   if (seen > budget) return null;
-  const bins = [...h.bins.keys()].sort((a, b) => b - a);
-  for (const b of bins) {
-    seen += h.bins.get(b)!;
+  const bins = h.bins;
+  let lowest = 0;
+  for (let b = bins.length - 1; b >= 0; b--) {
+    const n = bins[b]!;
+    if (n === 0) continue;
+    seen += n;
     if (seen > budget) return round3(secondsHigh(b), true);
+    lowest = b;
   }
-  return round3(secondsHigh(bins[bins.length - 1] ?? 0), true);
+  return round3(secondsHigh(lowest), true);
 }
 
 /** The bin at the low end: walk up from the lowest bin until 1 − q of declarations are passed; null when it is `null`. */
 function fromLowSide(h: SignalHistogram, q: number): number | null {
   const budget = (1 - q) * h.total;
   let seen = 0;
-  const bins = [...h.bins.keys()].sort((a, b) => a - b);
-  for (const b of bins) {
-    seen += h.bins.get(b)!;
+  const bins = h.bins;
+  for (let b = 0; b < bins.length; b++) {
+    const n = bins[b]!;
+    if (n === 0) continue;
+    seen += n;
     if (seen > budget) return b;
   }
-  return h.nulls > 0 ? null : (bins[bins.length - 1] ?? 0);
+  return h.nulls > 0 ? null : Math.max(0, bins.length - 1);
 }
 
 /** Three significant digits, rounded toward the conservative side (`up` for latency, down for the rest). */
@@ -181,7 +194,11 @@ export function signalEntriesOf(memory: SignalMemory): { kind: string; signal: S
     for (const signal of signalNames) {
       const h = k[signal];
       if (h.total === 0) continue;
-      out.push({ kind, signal, nulls: h.nulls, bins: [...h.bins.entries()].sort((a, b) => a[0] - b[0]) });
+      const bins: [number, number][] = [];
+      h.bins.forEach((n, b) => {
+        if (n > 0) bins.push([b, n]);
+      });
+      out.push({ kind, signal, nulls: h.nulls, bins });
     }
   }
   return out.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : signalNames.indexOf(a.signal) - signalNames.indexOf(b.signal)));
