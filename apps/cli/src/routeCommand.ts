@@ -31,7 +31,7 @@ export function addRouteCommand(program: Command, context: CliContext): Command 
     .addOption(new Option("-p, --policy <file>", "policy file (YAML or JSON); the built-in default policy when left out"))
     .option("--json", "print one Decision JSON per line instead of an explanation")
     .addOption(new Option("--store <url>", "keep what --learn learns in this store (sqlite:PATH, memory:), and route with what it kept"))
-    .option("--learn", "run as a long-lived routing process: lines are tasks (each decided and flushed at once) or outcomes of tasks decided earlier, {\"outcome\":{\"taskId\":…,\"result\":\"succeeded\"|\"failed\"|\"overridden\"}}, which it learns from")
+    .option("--learn", "run as a long-lived routing process: lines are tasks (each decided and flushed at once) or outcomes of tasks decided earlier, {\"outcome\":{\"taskId\":…,\"result\":\"succeeded\"|\"failed\"|\"overridden\"|\"approved\"}}, which it learns from")
     .addHelpText(
       "after",
       `

@@ -13,7 +13,9 @@ import type { TaskInput } from "./taskInput.js";
 export const outcomeLineSchema = z.strictObject({
   outcome: z.strictObject({
     taskId: z.string().min(1),
-    result: z.enum(["succeeded", "failed", "overridden"]),
+    result: z
+      .enum(["succeeded", "failed", "overridden", "approved"])
+      .describe("approved: a reviewer approved the agent's result and its truth is not known; it counts as the decision's calibration.approvedFailure of a failure."),
     route: routeSchema.optional().describe("The route that did the work, when it was not the decision's (an escalated run)."),
   }),
 });
@@ -57,12 +59,16 @@ export async function learnFromLines(
         return bad([{ path: "outcome.taskId", message: `no task "${o.taskId}" was decided by this process (or it was forgotten: it keeps the last ${rememberedDecisions.toLocaleString("en-US")})` }]);
       }
       const route = o.route ?? decision.route;
+      if (o.result === "approved" && route === "human") {
+        return bad([{ path: "outcome.result", message: `approved is a reviewer's verdict on an agent's result; task "${o.taskId}" was done by a person (route human): send succeeded or failed` }]);
+      }
       router.recordOutcome({
         kind: decision.kind,
         route,
         outcome: o.result,
         // The model's estimate travels only with the route it was made for.
         ...(route === "human" ? {} : { modelFailure: decision.calibration.modelFailure }),
+        ...(o.result === "approved" ? { failureShare: decision.calibration.approvedFailure } : {}),
       });
       outcomes++;
       await options.onLearn?.();

@@ -60,6 +60,26 @@ describe("convergent route --learn", () => {
     expect(code).toBe(0);
   });
 
+  it("learns from a reviewer's approval as a share of a failure, and refuses an approval of a person's work", () => {
+    // Summaries whose truth never arrives: a reviewer catches some bad ones, approves the rest.
+    const summary = (id: string) => ({ id, kind: "docs.summarise", title: "Summarise the RFC", signals: { feedbackLatencySec: null, ruleClosure: 0.3 }, stakes: { cost: 300, reversible: true } });
+    const lines = [JSON.stringify(summary("s-0"))];
+    // The default policy keeps them with people; these went to review (the route that did the work).
+    for (let i = 0; i < 20; i++) lines.push(JSON.stringify({ outcome: { taskId: "s-0", result: i < 4 ? "overridden" : "approved", route: "supervised" } }));
+    lines.push(JSON.stringify(summary("s-1")));
+    lines.push(JSON.stringify({ outcome: { taskId: "s-1", result: "approved", route: "human" } }));
+    const run = cli(["route", "--learn", "--json", "-"], { input: `${lines.join("\n")}\n` });
+    expect(run.code).toBe(1);
+    const [first, second] = jsonLines<Decision & { calibration: { approvedFailure: number } }>(run.stdout);
+    expect(first!.calibration.approvedFailure).toBeLessThan(first!.calibration.agentFailure);
+    expect(second!.calibration.agentObservations).toBe(20);
+    // 4 catches and 16 approvals each counted as a share of a failure: more than the catches alone, less than all.
+    expect(second!.calibration.agentFailure).toBeLessThan(first!.calibration.agentFailure);
+    expect(run.stderr.split("\n")[0]).toBe(
+      'stdin:23: outcome.result: approved is a reviewer\'s verdict on an agent\'s result; task "s-1" was done by a person (route human): send succeeded or failed',
+    );
+  });
+
   it("reports a bad line with its line number, keeps the good ones, and exits 1", () => {
     const input = [
       JSON.stringify(supportReply),

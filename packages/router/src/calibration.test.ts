@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Route, type Task, createCalibration, createRouter, isConvergentError, monotoneMap, posteriorFailure } from "./index.js";
+import { type Route, type Task, approvedFailure, createCalibration, createRouter, isConvergentError, monotoneMap, posteriorFailure } from "./index.js";
 
 const translate: Task = {
   id: "tr-1",
@@ -272,5 +272,64 @@ describe("monotoneMap", () => {
         },
       ),
     );
+  });
+});
+
+describe("approved outcomes", () => {
+  it("weigh a reviewer's approval by what reviewers miss (Bayes), so catches plus approvals add back up to the true rate", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.double({ min: 0, max: 0.99, noNaN: true }), (p, q) => {
+        const share = approvedFailure(p, q);
+        expect(share).toBeGreaterThanOrEqual(0);
+        expect(share).toBeLessThanOrEqual(p + 1e-12);
+        // At the true rate p: a share p·q is caught (a failure each), the rest approved (share each).
+        expect(p * q + (1 - p * q) * share).toBeCloseTo(p, 12);
+      }),
+    );
+    expect(approvedFailure(0.4, 1)).toBe(0);
+    expect(approvedFailure(0.4, 0)).toBeCloseTo(0.4, 12);
+  });
+
+  it("count as a share of a failure, survive a snapshot, and are refused without their share or on a human route", () => {
+    const c = createCalibration();
+    c.recordOutcome({ kind: "k", route: "supervised", outcome: "approved", failureShare: 0.25 });
+    c.recordOutcome({ kind: "k", route: "supervised", outcome: "overridden" });
+    expect(c.agentCounts("k")).toEqual({ successes: 0.75, failures: 1.25 });
+    expect(createCalibration(JSON.parse(JSON.stringify(c.snapshot()))).agentCounts("k")).toEqual({ successes: 0.75, failures: 1.25 });
+    const refused = (o: unknown) => {
+      try {
+        c.recordOutcome(o as never);
+      } catch (error) {
+        return isConvergentError(error) ? error.message : String(error);
+      }
+      return "accepted";
+    };
+    expect(refused({ kind: "k", route: "supervised", outcome: "approved" })).toMatch(/failureShare: an approved outcome needs failureShare/);
+    expect(refused({ kind: "k", route: "human", outcome: "approved", failureShare: 0.1 })).toMatch(/route: approved is a reviewer's verdict/);
+    expect(refused({ kind: "k", route: "supervised", outcome: "succeeded", failureShare: 0.1 })).toMatch(/failureShare: only approved outcomes/);
+    expect(c.agentCounts("k")).toEqual({ successes: 0.75, failures: 1.25 });
+  });
+
+  it("learn the true failure rate of a kind whose truth never arrives, where counting approvals as successes or ignoring them does not", () => {
+    const kind = "docs.summarise";
+    const task = (i: number): Task => ({ id: `d-${i}`, kind, title: "Summarise", signals: { feedbackLatencySec: null, ruleClosure: 0.2 }, stakes: { cost: 500, reversible: true } });
+    const truth = 0.4;
+    const learn = (approval: "weighed" | "success" | "unknown") => {
+      const router = createRouter({ policy: { id: "approvals", version: 1, human: { reviewCatchRate: 0.6 } } });
+      let seed = 7;
+      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+      for (let i = 0; i < 3000; i++) {
+        const d = router.decide(task(i));
+        const wrong = random() < truth;
+        const caught = wrong && random() < 0.6;
+        if (caught) router.recordOutcome({ kind, route: "supervised", outcome: "overridden" });
+        else if (approval === "weighed") router.recordOutcome({ kind, route: "supervised", outcome: "approved", failureShare: d.calibration.approvedFailure });
+        else if (approval === "success") router.recordOutcome({ kind, route: "supervised", outcome: "succeeded" });
+      }
+      return router.decide(task(-1)).calibration.agentFailure;
+    };
+    expect(Math.abs(learn("weighed") - truth)).toBeLessThan(0.05);
+    expect(learn("success")).toBeLessThan(truth - 0.1);
+    expect(learn("unknown")).toBeGreaterThan(truth + 0.3);
   });
 });

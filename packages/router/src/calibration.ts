@@ -32,22 +32,46 @@ import { problemsFromZod } from "./problems.js";
 import { type Route, routeSchema } from "./taskSchema.js";
 
 /** How a run ended, as fed back to calibration. */
-export const outcomeKinds = ["succeeded", "failed", "overridden"] as const;
+export const outcomeKinds = ["succeeded", "failed", "overridden", "approved"] as const;
 
 /** One outcome: the run of a task of `kind` on `route` ended as `outcome`. */
-export const outcomeSchema = z.strictObject({
-  kind: z.string().min(1),
-  route: routeSchema,
-  outcome: z.enum(outcomeKinds).describe("overridden: a person rejected or replaced the result; counts as a failure of that route."),
-  modelFailure: z
-    .number()
-    .min(0)
-    .max(1)
-    .optional()
-    .describe(
-      "The convergence model's P(agent fails) for the task when it was decided (Decision.calibration.modelFailure). With it, calibration learns how far the model is off instead of replacing it by the kind's average.",
-    ),
-});
+export const outcomeSchema = z
+  .strictObject({
+    kind: z.string().min(1),
+    route: routeSchema,
+    outcome: z
+      .enum(outcomeKinds)
+      .describe(
+        "overridden: a person rejected or replaced the result; counts as a failure of that route. approved: a reviewer approved the agent's result and whether it was right is not known (nor will be): it counts as failureShare of a failure.",
+      ),
+    modelFailure: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        "The convergence model's P(agent fails) for the task when it was decided (Decision.calibration.modelFailure). With it, calibration learns how far the model is off instead of replacing it by the kind's average.",
+      ),
+    failureShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        "approved outcomes: the probability that the approved result is wrong all the same (Decision.calibration.approvedFailure); a reviewer catches only part of what is wrong, so an approval is evidence, not the truth. Required with approved, refused otherwise.",
+      ),
+  })
+  .superRefine((o, ctx) => {
+    if (o.outcome === "approved" && o.failureShare === undefined) {
+      ctx.addIssue({ code: "custom", path: ["failureShare"], message: "an approved outcome needs failureShare (the decision's calibration.approvedFailure): an approval does not say the result was right" });
+    }
+    if (o.outcome !== "approved" && o.failureShare !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["failureShare"], message: `only approved outcomes carry failureShare; a ${o.outcome} outcome is known` });
+    }
+    if (o.outcome === "approved" && o.route === "human") {
+      ctx.addIssue({ code: "custom", path: ["route"], message: "approved is a reviewer's verdict on an agent's result; a human route's outcome is succeeded or failed" });
+    }
+  });
 
 /** One outcome fed to calibration. */
 export type Outcome = z.infer<typeof outcomeSchema>;
@@ -56,7 +80,7 @@ export type Outcome = z.infer<typeof outcomeSchema>;
 export const modelBinSchema = z.strictObject({
   bin: z.number().int().min(0),
   outcomes: z.number().int().min(1),
-  failures: z.number().int().min(0),
+  failures: z.number().min(0).describe("Failures among them; approved outcomes count as a share of one."),
   expected: z.number().min(0).describe("The sum of the model's estimates of these outcomes."),
 });
 
@@ -64,8 +88,8 @@ export const modelBinSchema = z.strictObject({
 export const calibrationEntrySchema = z.strictObject({
   kind: z.string().min(1),
   route: routeSchema,
-  successes: z.number().int().min(0),
-  failures: z.number().int().min(0),
+  successes: z.number().min(0).describe("Outcomes that stood; an approved outcome counts 1 − its failureShare here."),
+  failures: z.number().min(0).describe("Failures; an approved outcome counts its failureShare here."),
   overridden: z.number().int().min(0).optional().describe("Autonomous entries: how many of the failures were overridden (the run escalated and a person took over)."),
   modelled: z.array(modelBinSchema).optional().describe("The part of these counts that carried the model's estimate, per bin of it."),
 });

@@ -58,8 +58,10 @@ export interface CalibrationData {
 export interface OutcomeRecord {
   readonly kind: string;
   readonly route: Route;
-  readonly outcome: "succeeded" | "failed" | "overridden";
+  readonly outcome: "succeeded" | "failed" | "overridden" | "approved";
   readonly modelFailure?: number | undefined;
+  /** Approved outcomes: the share of a failure the approval counts as. */
+  readonly failureShare?: number | undefined;
 }
 
 /** One kind and route's counts as a snapshot lists them. */
@@ -166,7 +168,7 @@ export function addOutcome(data: CalibrationData, outcome: OutcomeRecord): void 
   const k = kindOf(data, outcome.kind);
   const ns = namespaceData(data, outcome.kind);
   const r = routeOf(k, outcome.route);
-  const failed = outcome.outcome === "succeeded" ? 0 : 1;
+  const failed = outcome.outcome === "approved" ? (outcome.failureShare ?? 0) : outcome.outcome === "succeeded" ? 0 : 1;
   r.successes += 1 - failed;
   r.failures += failed;
   if (failed === 1 && outcome.route === "autonomous") {

@@ -74,6 +74,11 @@ export const decisionSchema = z
       humanObservations: z.number(),
       modelFailure: z.number().describe("The convergence model's P(agent fails) before calibration; pass it back as Outcome.modelFailure."),
       agentFailure: z.number().describe("P(agent fails) after calibration: what the route estimates use."),
+      approvedFailure: z
+        .number()
+        .describe(
+          "P(the agent's result is wrong | a reviewer approved it): the calibrated mean weighed by the kind's review catch rate. Pass it back as Outcome.failureShare with an `approved` outcome.",
+        ),
     }),
   })
   .describe("The router's decision for one task.");

@@ -73,7 +73,7 @@ export {
 } from "./calibrationData.js";
 export type { CalibrationData, KindData, RouteData, RecentData, BinStats, OutcomeRecord, EntryRecord, RecentRecord } from "./calibrationData.js";
 
-export { createRouter } from "./router.js";
+export { approvedFailure, createRouter } from "./router.js";
 export type { DecideOptions, Router, RouterOptions, PolicyRef } from "./router.js";
 
 export { createSimulation, simulate } from "./simulate.js";

@@ -294,7 +294,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     const agentPrior = calibration.agentPrior(task.kind, modelFailure, strength);
     const agentPosterior = posteriorFailure(Math.max(policy.model.minFailureRate, agentPrior.prior), strength, agentPrior.counts, z);
     const agentCounts = calibration.agentCounts(task.kind);
-    const agentFailure = { probability: agentPosterior.probability, observations: agentCounts.successes + agentCounts.failures };
+    // Approvals count as shares of a failure and of a success: their sum is still a count of outcomes, up to rounding.
+    const agentFailure = { probability: agentPosterior.probability, observations: Math.round((agentCounts.successes + agentCounts.failures) * 1e6) / 1e6 };
     const humanError = posteriorFailure(profile.costs.humanErrorRate, policy.calibration.priorStrength, humanCounts, z);
     const attempts = expectedAttempts(convergence.errorFactor, policy.model.targetError, profile.maxAttempts);
     const modelVisible = visibleFailureShare(signals.ruleClosure.value, convergence.residualError, convergence.cycles);
@@ -441,6 +442,7 @@ export function createRouter(options: RouterOptions = {}): Router {
         humanObservations: humanError.observations,
         modelFailure,
         agentFailure: agentFailure.probability,
+        approvedFailure: approvedFailure(z > 0 ? posteriorFailure(Math.max(policy.model.minFailureRate, agentPrior.prior), strength, agentPrior.counts, 0).probability : agentFailure.probability, profile.costs.reviewCatchRate),
       },
     };
   };
@@ -465,6 +467,16 @@ export function createRouter(options: RouterOptions = {}): Router {
     recordOutcome: (outcome) => calibration.recordOutcome(outcome),
     costsFor: (kind) => profileFor(kind).costs,
   };
+}
+
+/**
+ * P(the agent's result is wrong | a reviewer approved it), by Bayes: of results wrong with probability `failure`, a
+ * reviewer catches `catchRate`, and approves every right one; so an approval counts as this share of a failure.
+ */
+export function approvedFailure(failure: number, catchRate: number): number {
+  const missed = failure * (1 - catchRate);
+  const denominator = missed + (1 - failure);
+  return denominator <= 0 ? 1 : missed / denominator;
 }
 
 /** Whether a task leaves any signal out (only then is the kind's memory read). */

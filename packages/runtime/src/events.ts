@@ -75,7 +75,13 @@ export interface RunEventData {
      * What calibration learns: how the route that did the work fared, and — when an agent did it — the
      * convergence model's estimate of its failure at routing time (`Decision.calibration.modelFailure`).
      */
-    readonly outcome: { readonly route: Route; readonly result: "succeeded" | "failed" | "overridden"; readonly modelFailure?: number } | null;
+    readonly outcome: {
+      readonly route: Route;
+      readonly result: "succeeded" | "failed" | "overridden" | "approved";
+      readonly modelFailure?: number;
+      /** `approved`: the share of a failure a reviewer's approval counts as (the decision's `calibration.approvedFailure`). */
+      readonly failureShare?: number;
+    } | null;
   };
 }
 

@@ -59,8 +59,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       openCounts.set(runId, change.open);
       for (const e of stamped) {
         if (e.type === "run.completed" && e.data.outcome !== null) {
-          const { route, result, modelFailure } = e.data.outcome;
-          outcomes.set(runId, { kind: change.run.kind, route, result, modelFailure: modelFailure ?? null });
+          const { route, result, modelFailure, failureShare } = e.data.outcome;
+          outcomes.set(runId, { kind: change.run.kind, route, result, modelFailure: modelFailure ?? null, failureShare: failureShare ?? null });
         }
       }
       return stamped;

@@ -271,11 +271,18 @@ function complete(
   status: Completion["status"],
   output: JsonValue | null,
   reason: string,
-  result: "succeeded" | "failed" | "overridden" | null,
+  result: "succeeded" | "failed" | "overridden" | "approved" | null,
   route: Route = workingRoute(state),
 ): NextStep {
   const modelFailure = route === "human" ? undefined : state.decision?.calibration.modelFailure;
-  const outcome = result === null ? null : modelFailure === undefined ? { route, result } : { route, result, modelFailure };
+  // An approval is evidence, not the truth: it counts as the share of a failure the decision put on it. A decision
+  // journaled before decisions carried that share records the approval as a success, as it always did.
+  const failureShare = result === "approved" && route !== "human" ? state.decision?.calibration.approvedFailure : undefined;
+  const known = result === "approved" && failureShare === undefined ? "succeeded" : result;
+  const outcome =
+    known === null
+      ? null
+      : { route, result: known, ...(modelFailure === undefined ? {} : { modelFailure }), ...(failureShare === undefined ? {} : { failureShare }) };
   return { step: "complete", completion: { status, output, reason, outcome } };
 }
 
@@ -290,7 +297,7 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
   switch (checkpoint.purpose) {
     case "review":
     case "acceptance":
-      if (answer.type === "approve") return complete(state, "succeeded", attempt === null ? null : outputOf(state, attempt), `approved by a reviewer`, "succeeded");
+      if (answer.type === "approve") return complete(state, "succeeded", attempt === null ? null : outputOf(state, attempt), `approved by a reviewer`, "approved");
       if (answer.type === "edit") return complete(state, "succeeded", answer.editedOutput, "edited by a reviewer", "overridden");
       if (answer.type === "reject" || answer.type === "respond") {
         state.feedback.push({ attempt, source: "reviewer", message: answer.message });

@@ -181,7 +181,7 @@ describe("supervised and human runs", () => {
   };
 
   it("passes each attempt through an approve checkpoint; a rejection's reason is the agent's next feedback", async () => {
-    const { runtime, agent } = setup({
+    const { runtime, agent, store, router } = setup({
       agentOutputs: [42, 42],
       policy: { ...policy, rules: [{ id: "eyes", when: { kind: "math.*" }, route: "supervised" }] },
     });
@@ -194,6 +194,17 @@ describe("supervised and human runs", () => {
     expect(agent.calls[1]!.feedback.at(-1)).toEqual({ attempt: 1, source: "reviewer", message: "Show your working" });
     const approved = await runtime.answer(rejected.run.openCheckpoints[0]!.id, { type: "approve" }, "ada");
     expect(approved.run).toMatchObject({ status: "succeeded", output: { guess: 42 } });
+    // The run succeeded, but calibration learns an approval: reviewers miss part of what is wrong.
+    const journal = await store.readRun(run.runId);
+    const routed = journal.find((e) => e.type === "run.routed")!;
+    const share = (routed.data as { decision: { calibration: { approvedFailure: number } } }).decision.calibration.approvedFailure;
+    expect(share).toBeGreaterThan(0);
+    const completed = journal.find((e) => e.type === "run.completed")!;
+    expect((completed.data as { outcome: unknown }).outcome).toMatchObject({ route: "supervised", result: "approved", failureShare: share });
+    expect(router.calibration.agentCounts("math.guess")).toEqual({ successes: 1 - share, failures: share });
+    expect((await store.calibrationSnapshot()).entries).toEqual([
+      { kind: "math.guess", route: "supervised", successes: 1 - share, failures: share, modelled: [expect.objectContaining({ outcomes: 1, failures: share })] },
+    ]);
   });
 
   it("sends a human-route task to a person, whose result completes the run", async () => {

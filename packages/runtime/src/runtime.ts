@@ -523,8 +523,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           else applyEvent(state, event, monitor);
           log(event, state);
           if (event.type === "run.completed" && event.data.outcome !== null) {
-            const { route, result, modelFailure } = event.data.outcome;
-            router.recordOutcome({ kind: state.task.kind, route, outcome: result, ...(modelFailure === undefined ? {} : { modelFailure }) });
+            const { route, result, modelFailure, failureShare } = event.data.outcome;
+            router.recordOutcome({
+              kind: state.task.kind,
+              route,
+              outcome: result,
+              ...(modelFailure === undefined ? {} : { modelFailure }),
+              ...(failureShare === undefined ? {} : { failureShare }),
+            });
           }
         }
       }

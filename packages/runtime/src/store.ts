@@ -73,9 +73,11 @@ export interface Store {
 export interface OutcomeRow {
   readonly kind: string;
   readonly route: Route;
-  readonly result: "succeeded" | "failed" | "overridden";
+  readonly result: "succeeded" | "failed" | "overridden" | "approved";
   /** The model's failure estimate at routing time; null or absent when the outcome carried none. */
   readonly modelFailure?: number | null;
+  /** Approved outcomes: the share of a failure the approval counts as (Outcome.failureShare); null or absent otherwise. */
+  readonly failureShare?: number | null;
 }
 
 /**
@@ -91,6 +93,7 @@ export function outcomeSnapshot(rows: Iterable<OutcomeRow>): CalibrationSnapshot
       route: row.route,
       outcome: row.result,
       ...(row.modelFailure === null || row.modelFailure === undefined ? {} : { modelFailure: row.modelFailure }),
+      ...(row.failureShare === null || row.failureShare === undefined ? {} : { failureShare: row.failureShare }),
     });
   }
   return calibration.snapshot();

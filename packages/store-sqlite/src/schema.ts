@@ -102,6 +102,27 @@ const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- A reviewer's approval is an outcome of its own ('approved'), counted as failure_share of a failure
+      -- (Outcome.failureShare): reviewers miss part of what is wrong. SQLite cannot widen a CHECK in place, so the
+      -- table is rebuilt, keeping every row's rowid (outcomes replay in rowid order).
+      CREATE TABLE outcomes_v4 (
+        run_id        TEXT PRIMARY KEY REFERENCES runs (run_id) DEFERRABLE INITIALLY DEFERRED,
+        kind          TEXT NOT NULL,
+        route         TEXT NOT NULL CHECK (route IN ('autonomous', 'supervised', 'human')),
+        result        TEXT NOT NULL CHECK (result IN ('succeeded', 'failed', 'overridden', 'approved')),
+        model_failure REAL,
+        failure_share REAL CHECK (failure_share IS NULL OR (failure_share >= 0 AND failure_share <= 1)),
+        CHECK ((result = 'approved') = (failure_share IS NOT NULL))
+      );
+      INSERT INTO outcomes_v4 (rowid, run_id, kind, route, result, model_failure)
+        SELECT rowid, run_id, kind, route, result, model_failure FROM outcomes;
+      DROP TABLE outcomes;
+      ALTER TABLE outcomes_v4 RENAME TO outcomes;
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

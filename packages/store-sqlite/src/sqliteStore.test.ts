@@ -2,7 +2,7 @@
 // file (settings, migrations, rollback of a half-applied append, two connections on one file).
 import { isConvergentError } from "@convergent/router";
 import type { NewRunEvent, Store } from "@convergent/runtime";
-import { runStoreConformance } from "@convergent/runtime/testing";
+import { eventFixtures, makeTask, runStart, runStoreConformance } from "@convergent/runtime/testing";
 import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { once } from "node:events";
@@ -106,6 +106,55 @@ describe("createSqliteStore", () => {
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
     ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "router_state", "runs", "schema_version"]);
     db.close();
+  });
+
+  it("brings a version-3 file's outcomes forward to approvals with their share, keeping every row and its order", async () => {
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    const finish = async (runId: string, outcome: Parameters<typeof eventFixtures.completed>[1]) => {
+      await store.append(runId, 0, runStart(makeTask(`t-${runId}`, {}, "autonomous")));
+      await store.append(runId, 2, [eventFixtures.completed("succeeded", outcome)]);
+    };
+    await finish("old-1", { route: "autonomous", result: "failed", modelFailure: 0.3 });
+    await finish("old-2", { route: "supervised", result: "succeeded", modelFailure: 0.2 });
+    const before = await store.calibrationSnapshot();
+    await store.close();
+    // The file as version 3 left it: outcomes without failure_share, whose CHECK knows three results.
+    const raw = new Database(path);
+    raw.exec(`
+      CREATE TABLE outcomes_v3 (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id) DEFERRABLE INITIALLY DEFERRED,
+        kind TEXT NOT NULL,
+        route TEXT NOT NULL CHECK (route IN ('autonomous', 'supervised', 'human')),
+        result TEXT NOT NULL CHECK (result IN ('succeeded', 'failed', 'overridden')),
+        model_failure REAL
+      );
+      INSERT INTO outcomes_v3 (rowid, run_id, kind, route, result, model_failure) SELECT rowid, run_id, kind, route, result, model_failure FROM outcomes;
+      DROP TABLE outcomes;
+      ALTER TABLE outcomes_v3 RENAME TO outcomes;
+      DELETE FROM schema_version WHERE version = 4;
+    `);
+    raw.close();
+    const upgraded = createSqliteStore({ path });
+    expect(await upgraded.calibrationSnapshot()).toEqual(before);
+    await upgraded.append("new-1", 0, runStart(makeTask("t-new-1", {}, "supervised")));
+    await upgraded.append("new-1", 2, [eventFixtures.completed("succeeded", { route: "supervised", result: "approved", modelFailure: 0.2, failureShare: 0.1 })]);
+    const after = await upgraded.calibrationSnapshot();
+    await upgraded.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT run_id AS runId, result, failure_share AS share FROM outcomes ORDER BY rowid").all()).toEqual([
+      { runId: "old-1", result: "failed", share: null },
+      { runId: "old-2", result: "succeeded", share: null },
+      { runId: "new-1", result: "approved", share: 0.1 },
+    ]);
+    // The schema refuses an approval without its share, and a share on a known outcome.
+    db.close();
+    const rw = new Database(path);
+    expect(() => rw.prepare("UPDATE outcomes SET failure_share = NULL WHERE run_id = 'new-1'").run()).toThrow(/CHECK/);
+    expect(() => rw.prepare("UPDATE outcomes SET failure_share = 0.5 WHERE run_id = 'old-1'").run()).toThrow(/CHECK/);
+    rw.close();
+    const kind = makeTask("t-new-1", {}, "supervised").kind;
+    expect(after.entries.find((e) => e.kind === kind && e.route === "supervised")).toMatchObject({ successes: 0.9, failures: 0.1 });
   });
 
   it("does not migrate a file twice, and refuses a file from a newer schema", async () => {

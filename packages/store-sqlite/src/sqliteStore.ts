@@ -159,12 +159,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          reviewer = excluded.reviewer, answered_at = excluded.answered_at, idempotency_key = excluded.idempotency_key`,
     ),
     insertRole: db.prepare<[string, string]>("INSERT OR IGNORE INTO checkpoint_roles (checkpoint_id, role) VALUES (?, ?)"),
-    upsertOutcome: db.prepare<[string, string, string, string, number | null]>(
-      `INSERT INTO outcomes (run_id, kind, route, result, model_failure) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result, model_failure = excluded.model_failure`,
+    upsertOutcome: db.prepare<[string, string, string, string, number | null, number | null]>(
+      `INSERT INTO outcomes (run_id, kind, route, result, model_failure, failure_share) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result,
+         model_failure = excluded.model_failure, failure_share = excluded.failure_share`,
     ),
     // In the order they were recorded, as a router would have seen them.
-    outcomeRows: db.prepare<[], OutcomeRow>("SELECT kind, route, result, model_failure AS modelFailure FROM outcomes ORDER BY rowid"),
+    outcomeRows: db.prepare<[], OutcomeRow>("SELECT kind, route, result, model_failure AS modelFailure, failure_share AS failureShare FROM outcomes ORDER BY rowid"),
     acquireLease: db.prepare<[string, string, number, number]>(
       `INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until
@@ -227,7 +228,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     for (const e of stamped) {
       if (e.type === "run.completed" && e.data.outcome !== null) {
-        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result, e.data.outcome.modelFailure ?? null);
+        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result, e.data.outcome.modelFailure ?? null, e.data.outcome.failureShare ?? null);
       }
     }
     return stamped;

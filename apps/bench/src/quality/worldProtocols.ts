@@ -100,7 +100,8 @@ export interface StreamOutcome {
  * The outcome of stream task `i` on `route`, as it could really be known. Autonomous: an escalation is known when the
  * run hands over (attempts × latency); otherwise the truth shows one true feedback latency after the run — never when
  * feedback never comes. Supervised: a caught result or a takeover is known after the review (the person's minutes);
- * an approved result's truth shows one latency later (never without feedback). Human: after the person's minutes.
+ * an approved result's truth shows one latency later; without feedback, the approval itself (`approved`) is known after
+ * the review, and nothing more ever is. Human: after the person's minutes.
  */
 export function streamOutcome(stream: OutcomeTable, i: number, route: BenchRoute): StreamOutcome | null {
   const r = stream.realised[i]!;
@@ -112,7 +113,9 @@ export function streamOutcome(stream: OutcomeTable, i: number, route: BenchRoute
   const escalated = r.loop.end !== "passed" && r.loop.end !== "no-feedback";
   if (escalated) return { delaySec: runSec + (route === "supervised" ? o.humanMinutes * 60 : 0), outcome: "overridden" };
   if (route === "supervised" && r.reviewCaught) return { delaySec: runSec + o.humanMinutes * 60, outcome: "overridden" };
-  if (L === null) return null;
+  // A reviewer's approval is known when it is given (the runtime records it); where no truth ever follows, it is all
+  // there is — an approval, not a success: the router weighs it by what reviewers miss.
+  if (L === null) return route === "supervised" ? { delaySec: runSec + o.humanMinutes * 60, outcome: "approved" } : null;
   const reviewSec = route === "supervised" ? o.humanMinutes * 60 : 0;
   return { delaySec: runSec + reviewSec + L, outcome: o.agentFailed ? "failed" : "succeeded" };
 }
@@ -208,7 +211,15 @@ export function onlineProtocol(options: OnlineOptions): OnlineFigures {
     const decision = router.decide(t.observed);
     routes.push(decision.route);
     const known = streamOutcome(stream, i, decision.route);
-    if (known !== null) pending.push(now + known.delaySec, { kind: t.latent.kind, route: decision.route, outcome: known.outcome, modelFailure: decision.calibration.modelFailure });
+    if (known !== null) {
+      pending.push(now + known.delaySec, {
+        kind: t.latent.kind,
+        route: decision.route,
+        outcome: known.outcome,
+        modelFailure: decision.calibration.modelFailure,
+        ...(known.outcome === "approved" ? { failureShare: decision.calibration.approvedFailure } : {}),
+      });
+    }
   }
   const figures = protocolFigures(stream, routes, options.perKind, options.perMinute, Math.floor(stream.tasks.length / 2));
   const at500 = snapshot as { calibration: Calibration; atTask: number } | null;

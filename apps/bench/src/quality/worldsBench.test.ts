@@ -78,6 +78,7 @@ describe("streamOutcome", () => {
 
   it("never delivers an autonomous outcome when feedback never comes, and delivers human outcomes after the person's minutes", () => {
     let never = 0;
+    let approvals = 0;
     for (let i = 0; i < tasks.length; i++) {
       const latent = tasks[i]!.latent;
       const auto = streamOutcome(table, i, "autonomous");
@@ -92,7 +93,14 @@ describe("streamOutcome", () => {
       expect(human.delaySec).toBeCloseTo(table.realised[i]!.outcomes.human.humanMinutes * 60, 9);
       const sup = streamOutcome(table, i, "supervised");
       if (table.realised[i]!.reviewCaught) expect(sup?.outcome).toBe("overridden");
+      else if (latent.latencySec === null) {
+        // Without feedback an approval is all that is ever known, and it is known at the review, never as a success.
+        expect(sup?.outcome).toBe("approved");
+        approvals++;
+      }
+      if (sup !== null) expect(sup.outcome === "succeeded" && latent.latencySec === null).toBe(false);
     }
     expect(never).toBeGreaterThan(0);
+    expect(approvals).toBeGreaterThan(0);
   });
 });

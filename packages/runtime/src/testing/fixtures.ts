@@ -126,7 +126,7 @@ export const events = {
   },
   completed(
     status: "succeeded" | "failed" | "cancelled",
-    outcome: { route: Route; result: "succeeded" | "failed" | "overridden"; modelFailure?: number } | null,
+    outcome: { route: Route; result: "succeeded" | "failed" | "overridden" | "approved"; modelFailure?: number; failureShare?: number } | null,
     output: JsonValue | null = null,
   ): NewRunEvent {
     return { type: "run.completed", data: { status, output, reason: `the run ${status}`, outcome } };

@@ -529,14 +529,20 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         const finish = async (
           runId: string,
           shape: Route,
-          outcome: { route: Route; result: "succeeded" | "failed" | "overridden"; modelFailure?: number } | null,
+          outcome: { route: Route; result: "succeeded" | "failed" | "overridden" | "approved"; modelFailure?: number; failureShare?: number } | null,
         ) => {
           const task = await startRun(runId, makeTask(`t-${runId}`, {}, shape));
-          const status = outcome === null ? "cancelled" : outcome.result === "succeeded" ? "succeeded" : "failed";
+          const status = outcome === null ? "cancelled" : outcome.result === "succeeded" || outcome.result === "approved" ? "succeeded" : "failed";
           await appendNext(runId, [events.attemptStarted(1), events.completed(status, outcome)]);
           if (outcome !== null) {
-            const { route, result, modelFailure } = outcome;
-            expected.recordOutcome({ kind: task.kind, route, outcome: result, ...(modelFailure === undefined ? {} : { modelFailure }) });
+            const { route, result, modelFailure, failureShare } = outcome;
+            expected.recordOutcome({
+              kind: task.kind,
+              route,
+              outcome: result,
+              ...(modelFailure === undefined ? {} : { modelFailure }),
+              ...(failureShare === undefined ? {} : { failureShare }),
+            });
           }
           return store.calibrationSnapshot();
         };
@@ -577,6 +583,11 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
           overridden: 1,
           modelled: expect.arrayContaining([expect.objectContaining({ outcomes: 1, failures: 1 }), expect.objectContaining({ outcomes: 1, failures: 0 })]),
         });
+
+        // A reviewer's approval is kept as what it is: a share of a failure, not a success.
+        const s10 = await finish("o-10", "supervised", { route: "supervised", result: "approved", modelFailure: 0.4, failureShare: 0.125 });
+        expect(s10).toEqual(expected.snapshot());
+        expect(s10.entries.find((e) => e.kind === "i18n.translate" && e.route === "supervised")).toMatchObject({ successes: 1.875, failures: 0.125 });
       });
 
       it("records no outcome from a completion whose append conflicted", async () => {
