@@ -72,9 +72,10 @@ export function buildOutcomeTable(tasks: readonly BenchTask[], options: OutcomeT
       for (const route of benchRoutes) {
         const o = r.outcomes[route];
         const s = sums[route];
-        s.failure += o.failed ? 1 : 0;
-        s.agentFailure += o.agentFailed ? 1 : 0;
-        s.humanMinutes += o.humanMinutes;
+        // Chances given the run, not its coin flips: the expectation is then free of the luck an oracle would exploit.
+        s.failure += o.failureChance;
+        s.agentFailure += o.agentFailureChance;
+        s.humanMinutes += o.meanHumanMinutes;
         s.tokens += o.tokens;
         s.dollars += o.dollars;
       }

@@ -67,6 +67,14 @@ export interface RouteOutcome {
   /** The agent's work did not stand (failed, escalated or overridden): what calibration records as a failure. */
   readonly agentFailed: boolean;
   readonly humanMinutes: number;
+  /**
+   * The chances of `failed` and `agentFailed`, and the mean of `humanMinutes`, given this realisation's agent run:
+   * the coin flips that follow the run (is its result wrong, does a reviewer catch it, does a person err) averaged
+   * out. Expectations are means of these, so an oracle cannot pick a route for the luck of a few flips.
+   */
+  readonly failureChance: number;
+  readonly agentFailureChance: number;
+  readonly meanHumanMinutes: number;
   readonly tokens: number;
   readonly dollars: number;
 }
@@ -176,6 +184,9 @@ export function simulateLoop(latent: LatentTask, random: Random, options: LoopOp
   };
 }
 
+/** E[e^(0.3·g)] for a standard normal g: the mean of the lognormal factor on people's minutes. */
+const minutesMeanFactor = Math.exp(0.3 ** 2 / 2);
+
 /**
  * One realisation of a task on all three routes, from `seed` and `rep` (rep 0 is what "really happened"; the
  * others estimate expectations). The draws are shared between routes (common random numbers), so routes differ only
@@ -195,27 +206,45 @@ export function realiseTask(latent: LatentTask, seed: number, rep: number, optio
   const confidenceNoise = gaussian(random);
   const tokens = loop.attempts * loop.tokensPerAttempt;
   const dollars = tokens * dollarsPerToken;
-  const human: RouteOutcome = { failed: uHuman < latent.humanError, agentFailed: false, humanMinutes, tokens: 0, dollars: 0 };
+  // The person's minutes are lognormal around the task's typical minutes with unit mean factor e^(σ²/2).
+  const meanMinutes = latent.humanMinutes * minutesMeanFactor;
+  const meanReview = latent.reviewMinutes * minutesMeanFactor;
+  const h = latent.humanError;
+  const human: RouteOutcome = {
+    failed: uHuman < h,
+    agentFailed: false,
+    humanMinutes,
+    tokens: 0,
+    dollars: 0,
+    failureChance: h,
+    agentFailureChance: 0,
+    meanHumanMinutes: meanMinutes,
+  };
   const escalated = loop.end !== "passed" && loop.end !== "no-feedback";
   const error = loop.checkedError + loop.uncheckedError;
-  const resultBad = uResult < Math.min(1, error);
+  const pBad = Math.min(1, error);
+  const resultBad = uResult < pBad;
   let autonomous: RouteOutcome;
   let supervised: RouteOutcome;
   let reviewCaught = false;
   if (escalated) {
     // The run escalates to a person, who takes the task over.
-    autonomous = { failed: uTakeover < latent.humanError, agentFailed: true, humanMinutes, tokens, dollars };
+    autonomous = { failed: uTakeover < h, agentFailed: true, humanMinutes, tokens, dollars, failureChance: h, agentFailureChance: 1, meanHumanMinutes: meanMinutes };
     supervised = autonomous;
   } else {
-    autonomous = { failed: resultBad, agentFailed: resultBad, humanMinutes: 0, tokens, dollars };
+    autonomous = { failed: resultBad, agentFailed: resultBad, humanMinutes: 0, tokens, dollars, failureChance: pBad, agentFailureChance: pBad, meanHumanMinutes: 0 };
     const caught = resultBad && uCatch < latent.reviewCatch;
     reviewCaught = caught;
+    const c = latent.reviewCatch;
     supervised = {
-      failed: resultBad && (!caught || uFix < latent.humanError),
+      failed: resultBad && (!caught || uFix < h),
       agentFailed: resultBad,
       humanMinutes: reviewMinutes + (caught ? humanMinutes : 0),
       tokens,
       dollars,
+      failureChance: pBad * (1 - c + c * h),
+      agentFailureChance: pBad,
+      meanHumanMinutes: meanReview + pBad * c * meanMinutes,
     };
   }
   const perceived = escalated ? 1 : loop.checkedError + latent.visibility * loop.uncheckedError;

@@ -100,8 +100,8 @@ export interface StreamOutcome {
  * The outcome of stream task `i` on `route`, as it could really be known. Autonomous: an escalation is known when the
  * run hands over (attempts × latency); otherwise the truth shows one true feedback latency after the run — never when
  * feedback never comes. Supervised: a caught result or a takeover is known after the review (the person's minutes);
- * an approved result's truth shows one latency later; without feedback, the approval itself (`approved`) is known after
- * the review, and nothing more ever is. Human: after the person's minutes.
+ * otherwise the approval (`approved`), as the runtime records it when the review is answered; no truth follows it.
+ * Human: after the person's minutes.
  */
 export function streamOutcome(stream: OutcomeTable, i: number, route: BenchRoute): StreamOutcome | null {
   const r = stream.realised[i]!;
@@ -112,12 +112,11 @@ export function streamOutcome(stream: OutcomeTable, i: number, route: BenchRoute
   const runSec = r.loop.end === "no-feedback" || L === null ? 0 : r.loop.attempts * L;
   const escalated = r.loop.end !== "passed" && r.loop.end !== "no-feedback";
   if (escalated) return { delaySec: runSec + (route === "supervised" ? o.humanMinutes * 60 : 0), outcome: "overridden" };
-  if (route === "supervised" && r.reviewCaught) return { delaySec: runSec + o.humanMinutes * 60, outcome: "overridden" };
-  // A reviewer's approval is known when it is given (the runtime records it); where no truth ever follows, it is all
-  // there is — an approval, not a success: the router weighs it by what reviewers miss.
-  if (L === null) return route === "supervised" ? { delaySec: runSec + o.humanMinutes * 60, outcome: "approved" } : null;
-  const reviewSec = route === "supervised" ? o.humanMinutes * 60 : 0;
-  return { delaySec: runSec + reviewSec + L, outcome: o.agentFailed ? "failed" : "succeeded" };
+  // Supervised: what the runtime records when the review is answered — a catch, or an approval (an approval, not a
+  // success: the router weighs it by what reviewers miss). The run is closed then; no later truth is fed back.
+  if (route === "supervised") return { delaySec: runSec + o.humanMinutes * 60, outcome: r.reviewCaught ? "overridden" : "approved" };
+  if (L === null) return null;
+  return { delaySec: runSec + L, outcome: o.agentFailed ? "failed" : "succeeded" };
 }
 
 /** Options of {@link onlineProtocol}. */
