@@ -1,6 +1,8 @@
 // `convergent route`, run as the built binary with real files and stdin.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { cli, fixTest, jsonLines, marketingPlan, peoplePolicyYaml, startCli, supportReply, toJsonl, workspace } from "./helpers.js";
+import { cli, fixTest, jsonLines, marketingPlan, peoplePolicyYaml, samplePath, startCli, supportReply, toJsonl, workspace } from "./helpers.js";
 
 const routes = ["autonomous", "supervised", "human"];
 
@@ -19,6 +21,17 @@ let ws: ReturnType<typeof workspace> | undefined;
 afterEach(() => ws?.cleanup());
 
 describe("convergent route", () => {
+  it("explains t-112 exactly as docs/cli.md shows it, figures included", () => {
+    const doc = readFileSync(fileURLToPath(new URL("../../../docs/cli.md", import.meta.url)), "utf8");
+    const start = doc.indexOf("$ convergent route --policy policy.yaml t-112.json\n");
+    expect(start).toBeGreaterThan(0);
+    const shown = doc.slice(start, doc.indexOf("```", start)).split("\n").slice(1).join("\n").trimEnd();
+    const task = readFileSync(samplePath("tasks.jsonl"), "utf8").split("\n").find((l) => l.includes('"id":"t-112"'))!;
+    const run = cli(["route", "--policy", samplePath("policy.yaml"), "-"], { input: `${task}\n` });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd()).toBe(shown);
+  });
+
   it("prints one Decision JSON per task read from stdin with --json", () => {
     const run = cli(["route", "--json", "-"], { input: toJsonl([fixTest, marketingPlan, supportReply]) });
     expect(run.code).toBe(0);

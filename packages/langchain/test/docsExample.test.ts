@@ -19,5 +19,6 @@ describe("docs/adapters/langchain.md middleware example", () => {
     const doc = readFileSync(markdownPath, "utf8");
     const printed = doc.slice(doc.indexOf("It prints:\n\n```\n") + "It prints:\n\n```\n".length);
     expect(lines).toEqual(printed.slice(0, printed.indexOf("```")).trimEnd().split("\n"));
-  });
+    // The example imports langchain afresh (a cold import of several seconds on a busy 2-core machine).
+  }, 60_000);
 });
