@@ -288,6 +288,42 @@ describe("approved outcomes", () => {
     );
     expect(approvedFailure(0.4, 1)).toBe(0);
     expect(approvedFailure(0.4, 0)).toBeCloseTo(0.4, 12);
+    // Inputs a hair outside [0, 1] (fractional counts round) still give a share an outcome accepts.
+    fc.assert(
+      fc.property(fc.double({ min: -0.1, max: 1.1, noNaN: true }), fc.double({ min: -0.1, max: 1.1, noNaN: true }), (p, q) => {
+        const share = approvedFailure(p, q);
+        expect(share >= 0 && share <= 1).toBe(true);
+      }),
+    );
+  });
+
+  it("always hand decisions a share their approval is accepted with, over any mix of outcomes (found by the worlds bench)", () => {
+    const outcome = fc.record({
+      route: fc.constantFrom<Route>("autonomous", "supervised"),
+      outcome: fc.constantFrom("succeeded" as const, "failed" as const, "overridden" as const, "approved" as const),
+      modelFailure: fc.double({ min: 0, max: 1, noNaN: true }),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(outcome, { maxLength: 80 }), fc.double({ min: 0, max: 1, noNaN: true }), (outcomes, q) => {
+        const router = createRouter({ policy: { id: "shares", version: 1, human: { reviewCatchRate: q } } });
+        for (const o of outcomes) {
+          const d = router.decide(translate);
+          router.recordOutcome({
+            kind: translate.kind,
+            route: o.route,
+            outcome: o.outcome,
+            modelFailure: o.modelFailure,
+            ...(o.outcome === "approved" ? { failureShare: o.share } : {}),
+          });
+          const share = d.calibration.approvedFailure;
+          expect(share >= 0 && share <= 1).toBe(true);
+          expect(d.calibration.agentFailure >= 0 && d.calibration.agentFailure <= 1).toBe(true);
+        }
+        const last = router.decide(translate);
+        router.recordOutcome({ kind: translate.kind, route: "supervised", outcome: "approved", failureShare: last.calibration.approvedFailure });
+      }),
+    );
   });
 
   it("count as a share of a failure, survive a snapshot, and are refused without their share or on a human route", () => {

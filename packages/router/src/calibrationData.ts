@@ -301,7 +301,10 @@ export function agentPrior(
       modelledFailures += b.failures;
     }
   }
-  const counts = { successes: all.successes - (modelledOutcomes - modelledFailures), failures: all.failures - modelledFailures };
+  // Approvals count as fractions, so the differences may round a hair below zero.
+  const successes = all.successes - (modelledOutcomes - modelledFailures);
+  const failures = all.failures - modelledFailures;
+  const counts = { successes: successes > 1e-9 ? successes : 0, failures: failures > 1e-9 ? failures : 0 };
   const mapped = map(modelFailure);
   const borrowed = mapped > modelFailure ? mapped : modelFailure;
   const prior = weight * ratio * mapped + (1 - weight) * borrowed;

@@ -474,9 +474,13 @@ export function createRouter(options: RouterOptions = {}): Router {
  * reviewer catches `catchRate`, and approves every right one; so an approval counts as this share of a failure.
  */
 export function approvedFailure(failure: number, catchRate: number): number {
-  const missed = failure * (1 - catchRate);
-  const denominator = missed + (1 - failure);
-  return denominator <= 0 ? 1 : missed / denominator;
+  const p = failure < 0 ? 0 : failure > 1 ? 1 : failure;
+  const q = catchRate < 0 ? 0 : catchRate > 1 ? 1 : catchRate;
+  const missed = p * (1 - q);
+  const denominator = missed + (1 - p);
+  if (!(denominator > 0)) return p === 1 && q < 1 ? 1 : 0;
+  const share = missed / denominator;
+  return share > 1 ? 1 : share;
 }
 
 /** Whether a task leaves any signal out (only then is the kind's memory read). */
