@@ -1,7 +1,7 @@
 // `convergent route --learn`: a long-lived routing process. Each input line is a task (one decision printed and
 // flushed at once) or an outcome of a task decided earlier (fed to calibration), so a service in any language can
 // route through it over a pipe and teach it as results come in.
-import { type Decision, type Router, checkTask, problemsFromZod, routeSchema } from "@convergent/router";
+import { type Decision, type Router, checkTask, outcomeKinds, problemsFromZod, routeSchema } from "@convergent/router";
 import { z } from "zod";
 import { exitCodes } from "./errors.js";
 import { explainDecision } from "./explain.js";
@@ -14,7 +14,7 @@ export const outcomeLineSchema = z.strictObject({
   outcome: z.strictObject({
     taskId: z.string().min(1),
     result: z
-      .enum(["succeeded", "failed", "overridden", "approved"])
+      .enum(outcomeKinds)
       .describe("approved: a reviewer approved the agent's result and its truth is not known; it counts as the decision's calibration.approvedFailure of a failure."),
     route: routeSchema.optional().describe("The route that did the work, when it was not the decision's (an escalated run)."),
   }),

@@ -293,6 +293,8 @@ export function createRouter(options: RouterOptions = {}): Router {
     const strength = policy.calibration.priorStrength;
     const agentPrior = calibration.agentPrior(task.kind, modelFailure, strength);
     const agentPosterior = posteriorFailure(Math.max(policy.model.minFailureRate, agentPrior.prior), strength, agentPrior.counts, z);
+    // What an approval is worth is weighed at the mean, not at a risk-averse bound.
+    const agentMean = z > 0 ? posteriorFailure(agentPosterior.prior, strength, agentPrior.counts, 0).probability : agentPosterior.probability;
     const agentCounts = calibration.agentCounts(task.kind);
     // Approvals count as shares of a failure and of a success: their sum is still a count of outcomes, up to rounding.
     const agentFailure = { probability: agentPosterior.probability, observations: Math.round((agentCounts.successes + agentCounts.failures) * 1e6) / 1e6 };
@@ -442,7 +444,7 @@ export function createRouter(options: RouterOptions = {}): Router {
         humanObservations: humanError.observations,
         modelFailure,
         agentFailure: agentFailure.probability,
-        approvedFailure: approvedFailure(z > 0 ? posteriorFailure(Math.max(policy.model.minFailureRate, agentPrior.prior), strength, agentPrior.counts, 0).probability : agentFailure.probability, profile.costs.reviewCatchRate),
+        approvedFailure: approvedFailure(agentMean, profile.costs.reviewCatchRate),
       },
     };
   };
@@ -477,10 +479,9 @@ export function approvedFailure(failure: number, catchRate: number): number {
   const p = failure < 0 ? 0 : failure > 1 ? 1 : failure;
   const q = catchRate < 0 ? 0 : catchRate > 1 ? 1 : catchRate;
   const missed = p * (1 - q);
+  // Only p = 1 with q = 1 leaves nothing to approve; missed ≤ missed + (1 − p), so the share stays within [0, 1].
   const denominator = missed + (1 - p);
-  if (!(denominator > 0)) return p === 1 && q < 1 ? 1 : 0;
-  const share = missed / denominator;
-  return share > 1 ? 1 : share;
+  return denominator > 0 ? missed / denominator : 0;
 }
 
 /** Whether a task leaves any signal out (only then is the kind's memory read). */

@@ -1,5 +1,5 @@
 // A run is an append-only journal of these events; its state is a fold of them (stateFromEvents).
-import type { Decision, JsonValue, Policy, Route, Task } from "@convergent/router";
+import type { Decision, JsonValue, Outcome, Policy, Route, Task } from "@convergent/router";
 import type { Answer, Checkpoint, OnTimeout, Reviewer } from "./checkpoint.js";
 
 /**
@@ -75,14 +75,24 @@ export interface RunEventData {
      * What calibration learns: how the route that did the work fared, and — when an agent did it — the
      * convergence model's estimate of its failure at routing time (`Decision.calibration.modelFailure`).
      */
-    readonly outcome: {
-      readonly route: Route;
-      readonly result: "succeeded" | "failed" | "overridden" | "approved";
-      readonly modelFailure?: number;
-      /** `approved`: the share of a failure a reviewer's approval counts as (the decision's `calibration.approvedFailure`). */
-      readonly failureShare?: number;
-    } | null;
+    readonly outcome: RunOutcome | null;
   };
+}
+
+/** How the route that did a run's work fared, as `run.completed` journals it and calibration learns it. */
+export interface RunOutcome {
+  readonly route: Route;
+  readonly result: Outcome["outcome"];
+  /** The convergence model's failure estimate at routing time, when an agent did the work. */
+  readonly modelFailure?: number;
+  /** `approved`: the share of a failure a reviewer's approval counts as (the decision's `calibration.approvedFailure`). */
+  readonly failureShare?: number;
+}
+
+/** The outcome calibration takes for a run of `kind` that ended with `outcome`. */
+export function calibrationOutcome(kind: string, outcome: RunOutcome): Outcome {
+  const { route, result, modelFailure, failureShare } = outcome;
+  return { kind, route, outcome: result, ...(modelFailure === undefined ? {} : { modelFailure }), ...(failureShare === undefined ? {} : { failureShare }) };
 }
 
 /** An event type. */

@@ -14,7 +14,8 @@ export {
   onTimeoutSchema,
 } from "./checkpoint.js";
 export type { Answer, AnswerType, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "./checkpoint.js";
-export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunStatus, Usage, Verdict } from "./events.js";
+export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunOutcome, RunStatus, Usage, Verdict } from "./events.js";
+export { calibrationOutcome } from "./events.js";
 export { project } from "./projection.js";
 export type { CheckpointInfo, ProjectionChange, RunInfo } from "./projection.js";
 export { outcomeSnapshot } from "./store.js";

@@ -2,7 +2,7 @@
 import { type Decision, type JsonValue, type Policy, type Route, type Task, compileKindMatcher } from "@convergent/router";
 import type { Feedback } from "./agent.js";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
-import type { EscalationReason, RunEvent, RunEventData, RunMode, Usage, Verdict } from "./events.js";
+import type { EscalationReason, RunEvent, RunEventData, RunMode, RunOutcome, Usage, Verdict } from "./events.js";
 import { type MonitorOptions, readErrors } from "./monitor.js";
 
 /** One attempt as the journal tells it. */
@@ -271,7 +271,7 @@ function complete(
   status: Completion["status"],
   output: JsonValue | null,
   reason: string,
-  result: "succeeded" | "failed" | "overridden" | "approved" | null,
+  result: RunOutcome["result"] | null,
   route: Route = workingRoute(state),
 ): NextStep {
   const modelFailure = route === "human" ? undefined : state.decision?.calibration.modelFailure;

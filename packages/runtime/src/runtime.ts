@@ -17,7 +17,7 @@ import {
 import { type Agent, type Feedback, checkAttemptResult } from "./agent.js";
 import { type Answer, type Checkpoint, type CheckpointKind, type OnTimeout, type Reviewer, answerSchemaFor } from "./checkpoint.js";
 import { type Clock, systemClock } from "./clock.js";
-import type { NewRunEvent, RunEvent, RunMode, RunStatus } from "./events.js";
+import { type NewRunEvent, type RunEvent, type RunMode, type RunStatus, calibrationOutcome } from "./events.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { MonitorOptions } from "./monitor.js";
 import type { CheckpointInfo } from "./projection.js";
@@ -523,14 +523,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           else applyEvent(state, event, monitor);
           log(event, state);
           if (event.type === "run.completed" && event.data.outcome !== null) {
-            const { route, result, modelFailure, failureShare } = event.data.outcome;
-            router.recordOutcome({
-              kind: state.task.kind,
-              route,
-              outcome: result,
-              ...(modelFailure === undefined ? {} : { modelFailure }),
-              ...(failureShare === undefined ? {} : { failureShare }),
-            });
+            router.recordOutcome(calibrationOutcome(state.task.kind, event.data.outcome));
           }
         }
       }

@@ -1,6 +1,6 @@
 // The store port: journals with optimistic appends, the run and checkpoint indexes, calibration, leases.
 import { type CalibrationSnapshot, type Route, createCalibration } from "@convergent/router";
-import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
+import type { NewRunEvent, RunEvent, RunOutcome, RunStatus } from "./events.js";
 import type { CheckpointInfo, RunInfo } from "./projection.js";
 
 /** Which runs to list. */
@@ -73,7 +73,7 @@ export interface Store {
 export interface OutcomeRow {
   readonly kind: string;
   readonly route: Route;
-  readonly result: "succeeded" | "failed" | "overridden" | "approved";
+  readonly result: RunOutcome["result"];
   /** The model's failure estimate at routing time; null or absent when the outcome carried none. */
   readonly modelFailure?: number | null;
   /** Approved outcomes: the share of a failure the approval counts as (Outcome.failureShare); null or absent otherwise. */

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random.js";
 import { type LatentTask, generateBenchTask } from "./latentTasks.js";
+import { buildOutcomeTable } from "./outcomeTable.js";
 import { loopDefaults, realiseTask, simulateLoop } from "./world.js";
 
 const seedAndIndex = fc.tuple(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 100_000 }));
@@ -63,5 +64,30 @@ describe("realiseTask", () => {
         expect(r.postConfidence).toBeLessThan(1);
       }),
     );
+  });
+});
+
+describe("expectations from chances", () => {
+  it("average each route's chances given the agent's run, which the coin flips match on average", () => {
+    const { latent } = generateBenchTask(3, 7);
+    const reps = 4000;
+    const flips = { autonomous: 0, supervised: 0, human: 0 };
+    const chances = { autonomous: 0, supervised: 0, human: 0 };
+    for (let rep = 0; rep < reps; rep++) {
+      const r = realiseTask(latent, 3, rep);
+      for (const route of ["autonomous", "supervised", "human"] as const) {
+        flips[route] += r.outcomes[route].failed ? 1 : 0;
+        chances[route] += r.outcomes[route].failureChance;
+      }
+      // A person's chance of erring is the task's own rate in every realisation: no luck left in it.
+      expect(r.outcomes.human.failureChance).toBe(latent.humanError);
+    }
+    for (const route of ["autonomous", "supervised", "human"] as const) expect(Math.abs(flips[route] - chances[route]) / reps).toBeLessThan(0.03);
+  });
+
+  it("give the outcome table's expectations without the flips' noise", () => {
+    const tasks = [generateBenchTask(5, 1), generateBenchTask(5, 2)];
+    const table = buildOutcomeTable(tasks, { seed: 5, reps: 4 });
+    tasks.forEach((t, i) => expect(table.expected[i]!.human.failure).toBeCloseTo(t.latent.humanError, 12));
   });
 });

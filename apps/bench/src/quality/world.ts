@@ -233,9 +233,9 @@ export function realiseTask(latent: LatentTask, seed: number, rep: number, optio
     supervised = autonomous;
   } else {
     autonomous = { failed: resultBad, agentFailed: resultBad, humanMinutes: 0, tokens, dollars, failureChance: pBad, agentFailureChance: pBad, meanHumanMinutes: 0 };
-    const caught = resultBad && uCatch < latent.reviewCatch;
-    reviewCaught = caught;
     const c = latent.reviewCatch;
+    const caught = resultBad && uCatch < c;
+    reviewCaught = caught;
     supervised = {
       failed: resultBad && (!caught || uFix < h),
       agentFailed: resultBad,

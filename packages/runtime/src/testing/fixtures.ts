@@ -2,7 +2,7 @@
 // store conformance suite and by store tests.
 import { type Decision, type JsonValue, type Policy, type Route, type Task, createRouter, defaultPolicy } from "@convergent/router";
 import type { Answer, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "../checkpoint.js";
-import type { NewRunEvent, RunMode } from "../events.js";
+import type { NewRunEvent, RunMode, RunOutcome } from "../events.js";
 
 export { type ManualClock, manualClock } from "./doubles.js";
 
@@ -126,7 +126,7 @@ export const events = {
   },
   completed(
     status: "succeeded" | "failed" | "cancelled",
-    outcome: { route: Route; result: "succeeded" | "failed" | "overridden" | "approved"; modelFailure?: number; failureShare?: number } | null,
+    outcome: RunOutcome | null,
     output: JsonValue | null = null,
   ): NewRunEvent {
     return { type: "run.completed", data: { status, output, reason: `the run ${status}`, outcome } };

@@ -4,7 +4,7 @@ import { type ConvergentError, type Route, type Task, createCalibration, isConve
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Answer } from "../checkpoint.js";
 import type { Clock } from "../clock.js";
-import type { NewRunEvent, RunEvent } from "../events.js";
+import { type NewRunEvent, type RunEvent, type RunOutcome, calibrationOutcome } from "../events.js";
 import type { Store } from "../store.js";
 import { type ManualClock, events, makeCheckpoint, makeDecision, makeReviewer, makeTask, manualClock, runStart } from "./fixtures.js";
 
@@ -529,21 +529,12 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         const finish = async (
           runId: string,
           shape: Route,
-          outcome: { route: Route; result: "succeeded" | "failed" | "overridden" | "approved"; modelFailure?: number; failureShare?: number } | null,
+          outcome: RunOutcome | null,
         ) => {
           const task = await startRun(runId, makeTask(`t-${runId}`, {}, shape));
           const status = outcome === null ? "cancelled" : outcome.result === "succeeded" || outcome.result === "approved" ? "succeeded" : "failed";
           await appendNext(runId, [events.attemptStarted(1), events.completed(status, outcome)]);
-          if (outcome !== null) {
-            const { route, result, modelFailure, failureShare } = outcome;
-            expected.recordOutcome({
-              kind: task.kind,
-              route,
-              outcome: result,
-              ...(modelFailure === undefined ? {} : { modelFailure }),
-              ...(failureShare === undefined ? {} : { failureShare }),
-            });
-          }
+          if (outcome !== null) expected.recordOutcome(calibrationOutcome(task.kind, outcome));
           return store.calibrationSnapshot();
         };
 
