@@ -88,6 +88,7 @@ export async function runAnswer(checkpointId: string, options: AnswerCommandOpti
       const run = result.run;
       out.write(`${result.duplicate ? "Already answered (same idempotency key)" : "Answered"} ${result.checkpointId} as ${result.reviewer.id} (${result.answer.type}).\n`);
       out.write(`Run ${run.runId} (${run.taskId}) ${runStandingText(run)}.\n`);
+      if (run.shadow !== null && run.shadow.judgement !== null) out.write(`Shadow run: ${run.shadow.judgement}.\n`);
     }
     await out.flush();
     return exitCodes.ok;

@@ -177,7 +177,11 @@ function whatHappened({ run, state }: Ran): string {
   const cp = run.openCheckpoints[0]!;
   if (cp.purpose === "escalation") return `escalated: ${state.lastEscalation?.detail ?? "by the monitor"}`;
   if (cp.purpose === "review") return `attempt ${cp.attempt} passed its sandbox; waits for a reviewer's approval${curve}`;
-  if (cp.purpose === "task") return `waits for a person: ${limitingWords(state.decision)}`;
+  if (cp.purpose === "task") {
+    const shadow = run.shadow;
+    const blind = shadow === null || shadow.status === "skipped" ? "" : `; the agent did it too, blind: shadow ${shadow.status} after ${shadow.attempts} attempt${shadow.attempts === 1 ? "" : "s"}, to compare with the person's result`;
+    return `waits for a person: ${limitingWords(state.decision)}${blind}`;
+  }
   return `waits at a ${cp.purpose} checkpoint`;
 }
 

@@ -1,7 +1,7 @@
 // `convergent run FILE`: execute tasks — route each, run autonomous loops with their sandboxes, open checkpoints for people.
 import { type Command, Option } from "commander";
 import type { Task } from "@convergent/router";
-import type { RunSummary } from "@convergent/runtime";
+import type { RunSummary, ShadowSummary } from "@convergent/runtime";
 import type { CliContext } from "./context.js";
 import { exitCodes, printProblems } from "./errors.js";
 import { count } from "./format.js";
@@ -92,7 +92,17 @@ export function runLine(run: RunSummary): Record<string, unknown> {
     checkpoints: run.openCheckpoints.map((c) => ({ id: c.id, kind: c.kind, purpose: c.purpose, assigneeRoles: c.assigneeRoles })),
     reason: run.reason,
     output: run.output,
+    shadow: run.shadow,
   };
+}
+
+/** A shadow run in a few words: how it stands and, once judged, what the comparison found. */
+export function shadowText(shadow: ShadowSummary): string {
+  const tries = `${shadow.attempts} attempt${shadow.attempts === 1 ? "" : "s"}`;
+  if (shadow.judgement !== null) return `shadow run ${shadow.status} (${tries}); ${shadow.judgement}`;
+  if (shadow.status === "running") return `shadow run under way (${tries} so far)`;
+  if (shadow.status === "skipped") return `shadow run skipped: ${shadow.detail ?? "no agent"}`;
+  return `shadow run ${shadow.status} after ${tries}${shadow.detail === null ? "" : ` (${shadow.detail})`}, to be judged against the person's result`;
 }
 
 const statusColor = (status: string, colors: Colors) =>
@@ -101,7 +111,8 @@ const statusColor = (status: string, colors: Colors) =>
 /** What a run did or waits for, in a few words. */
 function runNote(run: RunSummary): string {
   const waits = run.openCheckpoints.map((c) => `waits at ${c.id} (${c.purpose}, for ${c.assigneeRoles.join(" or ")})`).join("; ");
-  return waits !== "" ? waits : (run.reason ?? "");
+  const note = waits !== "" ? waits : (run.reason ?? "");
+  return run.shadow === null ? note : `${note}; ${shadowText(run.shadow)}`;
 }
 
 /** Runs as a table: task, kind, route, status, attempts, and what each did or waits for. */

@@ -29,8 +29,8 @@ describe("convergent demo", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const out = run.stdout;
-    expect(demoTasks.length).toBe(10);
-    expect(out).toContain(`Convergent demo: ${demoTasks.length} real tasks under acme-ops v4 (`);
+    expect(demoTasks.length).toBe(11);
+    expect(out).toContain(`Convergent demo: ${demoTasks.length} real tasks under acme-ops v5 (`);
     expect(out).toContain(`runs kept in ${storeUrl}.`);
 
     // 1. Every task has its row: id, kind, route, status.
@@ -45,15 +45,15 @@ describe("convergent demo", () => {
     expect(row("demo-refund-globex")).toContain("rule big-refunds");
 
     // 2. The summary.
-    expect(out).toMatch(/^ {2}routes +5 autonomous, 1 supervised, 4 human$/m);
-    expect(out).toMatch(/^ {2}runs +4 succeeded, 6 waiting for people \(1 escalated by the monitor\), 0 failed$/m);
+    expect(out).toMatch(/^ {2}routes +5 autonomous, 1 supervised, 5 human$/m);
+    expect(out).toMatch(/^ {2}runs +4 succeeded, 7 waiting for people \(1 escalated by the monitor\), 0 failed$/m);
     expect(out).toMatch(/^ {2}agent attempts +\d+, \d+ tokens .*, [\d.]+ USD$/m);
     expect(out).toMatch(/^ {2}human minutes asked for +[\d,]+ min /m);
 
     // 3. The open checkpoints are the ones another process's inbox lists.
-    expect(out).toContain("3. Waiting for people: 6 checkpoints");
+    expect(out).toContain("3. Waiting for people: 7 checkpoints");
     const inbox = jsonLines<InboxLine>(cli(["inbox", "--json", ...store], { cwd: ws.dir }).stdout);
-    expect(inbox).toHaveLength(6);
+    expect(inbox).toHaveLength(7);
     for (const c of inbox) expect(out).toMatch(new RegExp(`^  ${c.checkpoint.id}  \\S+, ${c.checkpoint.purpose}, for ${c.checkpoint.assigneeRoles.join(" or ")}$`, "m"));
     const bid = inbox.find((c) => c.taskId === "demo-bid-spring")!;
     const review = inbox.find((c) => c.taskId === "demo-i18n-checkout")!;
@@ -120,6 +120,6 @@ describe("convergent demo", () => {
   it("ships a sample policy that passes policy check", () => {
     const run = cli(["policy", "check", samplePath("policy.yaml")]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/ok: acme-ops v4 sha256:[0-9a-f]{16}, 6 rules, 6 sandbox profiles, 5 reviewers/);
+    expect(run.stdout).toMatch(/ok: acme-ops v5 sha256:[0-9a-f]{16}, 6 rules, 6 sandbox profiles, 5 reviewers/);
   });
 });

@@ -30,6 +30,7 @@ interface RunLine {
   checkpoints: { id: string; kind: string; purpose: string; assigneeRoles: string[] }[];
   reason: string | null;
   output: unknown;
+  shadow: { status: string; attempts: number; detail: string | null; agrees: boolean | null; judgement: string | null } | null;
 }
 
 /** A line of `runs --json`. */
@@ -80,7 +81,7 @@ interface AnswerOutput {
   run: RunLine;
 }
 
-/** What `run` does with each demo task under the sample policy (acme-ops v4, whose ada has the roles reviewer and finance). */
+/** What `run` does with each demo task under the sample policy (acme-ops v5, whose ada has the roles reviewer and finance). */
 const expected: Record<string, { kind: string; route: string; status: string; waits?: { kind: string; purpose: string; roles: string[] } }> = {
   "demo-fix-slugify": { kind: "code.fix-test", route: "autonomous", status: "succeeded" },
   "demo-normalize-crm": { kind: "data.normalize", route: "autonomous", status: "succeeded" },
@@ -88,6 +89,7 @@ const expected: Record<string, { kind: string; route: string; status: string; wa
   "demo-schedule-week": { kind: "ops.schedule", route: "autonomous", status: "succeeded" },
   "demo-bid-spring": { kind: "ads.bid-tuning", route: "autonomous", status: "waiting", waits: { kind: "takeover", purpose: "escalation", roles: ["reviewer"] } },
   "demo-i18n-checkout": { kind: "i18n.translate", route: "supervised", status: "waiting", waits: { kind: "approve", purpose: "review", roles: ["reviewer"] } },
+  "demo-board-offsite": { kind: "ops.schedule.board", route: "human", status: "waiting", waits: { kind: "takeover", purpose: "task", roles: ["reviewer"] } },
   "demo-marketing-q3": { kind: "marketing.plan", route: "human", status: "waiting", waits: { kind: "takeover", purpose: "task", roles: ["reviewer"] } },
   "demo-hiring-offer": { kind: "hiring.decide", route: "human", status: "waiting", waits: { kind: "takeover", purpose: "task", roles: ["hiring-manager"] } },
   "demo-refund-globex": { kind: "payments.refund", route: "human", status: "waiting", waits: { kind: "takeover", purpose: "task", roles: ["finance"] } },
@@ -191,7 +193,7 @@ describe("convergent run --json", () => {
     expect(new Set(s.lines.map((l) => l.runId)).size).toBe(sampleIds.length);
     for (const line of s.lines) {
       const want = expected[line.taskId]!;
-      expect(Object.keys(line)).toEqual(["runId", "taskId", "kind", "route", "status", "attempts", "tokens", "cost", "checkpoints", "reason", "output"]);
+      expect(Object.keys(line)).toEqual(["runId", "taskId", "kind", "route", "status", "attempts", "tokens", "cost", "checkpoints", "reason", "output", "shadow"]);
       expect(line.runId).toMatch(/^run-[0-9a-f]{12}$/);
       expect({ taskId: line.taskId, kind: line.kind, route: line.route, status: line.status }).toEqual({ taskId: line.taskId, kind: want.kind, route: want.route, status: want.status });
       if (want.status === "succeeded") {
@@ -205,8 +207,9 @@ describe("convergent run --json", () => {
         expect(line.output).toBeNull();
         expect(line.checkpoints).toEqual([{ id: `${line.runId}:cp1`, kind: want.waits!.kind, purpose: want.waits!.purpose, assigneeRoles: want.waits!.roles }]);
       }
-      // People's tasks never reach an agent; the others reserve the policy's agentPerAttempt (0.08 USD) or less per attempt.
-      if (want.route === "human") expect({ attempts: line.attempts, tokens: line.tokens, cost: line.cost }).toEqual({ attempts: 0, tokens: 0, cost: 0 });
+      // People's tasks never reach an agent but in a shadow run (what it spent counts); the others reserve the policy's
+      // agentPerAttempt (0.08 USD) or less per attempt.
+      if (want.route === "human") expect({ attempts: line.attempts, tokens: line.tokens, cost: line.cost > 0 }).toEqual({ attempts: 0, tokens: 0, cost: line.shadow !== null });
       else expect(line.attempts).toBeGreaterThanOrEqual(1);
     }
     // The monitor stopped the bid run only after it had an error curve to judge.
@@ -221,8 +224,8 @@ describe("convergent run --json", () => {
     expect(run.stderr).toBe("");
     for (const id of sampleIds) expect(run.stdout).toMatch(new RegExp(`^  ${id} +${expected[id]!.kind.replace(".", "\\.")} +${expected[id]!.route} +${expected[id]!.status}`, "m"));
     expect(run.stdout).toMatch(/^  demo-bid-spring .* waits at run-[0-9a-f]{12}:cp1 \(escalation, for reviewer\)$/m);
-    expect(run.stdout).toContain("\n10 runs: 4 succeeded, 6 waiting, 0 failed or cancelled.\n");
-    expect(run.stdout).toContain(`6 checkpoints wait for a person; see what each accepts with: convergent inbox --store ${store}\n`);
+    expect(run.stdout).toContain("\n11 runs: 4 succeeded, 7 waiting, 0 failed or cancelled.\n");
+    expect(run.stdout).toContain(`7 checkpoints wait for a person; see what each accepts with: convergent inbox --store ${store}\n`);
     expect(run.stdout).toContain(`Then answer: convergent answer <checkpoint> --as <you> --json '<answer>' --store ${store}\n`);
   });
 
@@ -288,7 +291,7 @@ describe("convergent runs and inbox, in other processes", () => {
 
     const idsWith = (status: string) => s.lines.filter((l) => l.status === status).map((l) => l.runId).sort();
     expect(runsOf(s, "--status", "waiting").map((r) => r.runId).sort()).toEqual(idsWith("waiting"));
-    expect(idsWith("waiting")).toHaveLength(6);
+    expect(idsWith("waiting")).toHaveLength(7);
     expect(runsOf(s, "--status", "succeeded").map((r) => r.runId).sort()).toEqual(idsWith("succeeded"));
     expect(idsWith("succeeded")).toHaveLength(4);
     expect(runsOf(s, "--status", "failed")).toEqual([]);
@@ -338,12 +341,12 @@ describe("convergent runs and inbox, in other processes", () => {
     const ids = (...tasks: string[]) => tasks.map((t) => s.checkpointOf(t)).sort();
     // ada: reviewer, finance.
     const ada = inboxOf(s, "--as", "ada", ...policy);
-    expect(ada.map((c) => c.checkpoint.id).sort()).toEqual(ids("demo-bid-spring", "demo-i18n-checkout", "demo-marketing-q3", "demo-refund-globex"));
+    expect(ada.map((c) => c.checkpoint.id).sort()).toEqual(ids("demo-bid-spring", "demo-i18n-checkout", "demo-board-offsite", "demo-marketing-q3", "demo-refund-globex"));
     expect(ada.map((c) => c.taskId)).not.toContain("demo-hiring-offer");
     // sam: hiring-manager, lead.
     expect(inboxOf(s, "--as", "sam", ...policy).map((c) => c.checkpoint.id)).toEqual(ids("demo-hiring-offer"));
     // lin: reviewer, legal.
-    expect(inboxOf(s, "--as", "lin", ...policy).map((c) => c.checkpoint.id).sort()).toEqual(ids("demo-bid-spring", "demo-i18n-checkout", "demo-marketing-q3", "demo-legal-dpa"));
+    expect(inboxOf(s, "--as", "lin", ...policy).map((c) => c.checkpoint.id).sort()).toEqual(ids("demo-bid-spring", "demo-i18n-checkout", "demo-board-offsite", "demo-marketing-q3", "demo-legal-dpa"));
 
     const nobody = s.cli(["inbox", "--as", "nobody", ...policy]);
     expect(nobody.code).toBe(1);
@@ -466,7 +469,7 @@ describe("convergent answer, in another process", () => {
     const sam = answerJson(s, cp, "sam", value);
     expect(sam).toEqual({ code: 1, stdout: "", stderr: `convergent: sam may not answer ${cp}: it needs the role finance, and sam has hiring-manager, lead\n` });
     const zed = answerJson(s, cp, "zed", value);
-    expect(zed).toEqual({ code: 1, stdout: "", stderr: `convergent: reviewer "zed" is not among the reviewers of policy acme-ops v4 (ada, grace, lin, sam, mo)\n` });
+    expect(zed).toEqual({ code: 1, stdout: "", stderr: `convergent: reviewer "zed" is not among the reviewers of policy acme-ops v5 (ada, grace, lin, sam, mo)\n` });
     // The run keeps the policy it was routed under: answering without --policy checks the same reviewers.
     const noPolicy = cli(["answer", cp, "--as", "sam", ...s.store, "--json", JSON.stringify(value)], { cwd: s.dir });
     expect(noPolicy).toMatchObject({ code: 1, stderr: `convergent: sam may not answer ${cp}: it needs the role finance, and sam has hiring-manager, lead\n` });
@@ -554,6 +557,30 @@ describe("convergent answer, in another process", () => {
     const good = s.cli([...base, "--file", "offer.json", "--output", "json"]);
     expect(good.code).toBe(0);
     expect(jsonLines<AnswerOutput>(good.stdout)[0]).toMatchObject({ reviewer: "sam", answer: { type: "answer", value: { offer: "yes", salary: 180000 } }, run: { status: "succeeded" } });
+  });
+});
+
+describe("a shadowed task, through the CLI", () => {
+  it("the scheduler works on the board offsite blind while it waits; the person's answer is the result, and the agent's is judged against it", slow, async () => {
+    const s = seeded();
+    const line = s.byTask.get("demo-board-offsite")!;
+    expect(line).toMatchObject({ route: "human", status: "waiting", attempts: 0, shadow: { status: "passed", attempts: 3, agrees: null } });
+    expect(s.byTask.get("demo-marketing-q3")!.shadow).toBeNull();
+    const events = await withStore(s.dbPath, (store) => store.readRun(line.runId));
+    const last = events.filter((e) => e.type === "shadow.attempted").at(-1) as Extract<RunEvent, { type: "shadow.attempted" }>;
+    // A person who schedules it differently: the agent's schedule counts as a failure nothing would have shown.
+    const other = answerJson(s, s.checkpointOf("demo-board-offsite"), "ada", { type: "answer", value: { schedule: "by hand" } });
+    expect(other.stderr).toBe("");
+    expect(other.stdout).toBe(
+      `Answered ${line.checkpoints[0]!.id} as ada (answer).\nRun ${line.runId} (demo-board-offsite) succeeded — done by a person.\n` +
+        "Shadow run: the agent's attempt 3 differs from the person's result (equal JSON): it would have been wrong unnoticed.\n",
+    );
+    expect(last.data.output).not.toBeNull();
+    const snapshot = await withStore(s.dbPath, (store) => store.calibrationSnapshot());
+    expect(snapshot.entries.filter((e) => e.kind === "ops.schedule.board").map((e) => [e.route, e.successes, e.failures])).toEqual([
+      ["autonomous", 0, 1],
+      ["human", 1, 0],
+    ]);
   });
 });
 

@@ -124,7 +124,8 @@ export type AuditEntry =
   | (EntryBase & { readonly type: "checkpoint-opened"; readonly checkpointId: string | undefined; readonly purpose: string | undefined })
   | (EntryBase & { readonly type: "checkpoint-answered"; readonly checkpointId: string | undefined; readonly reviewer: string | undefined; readonly answer: string | undefined })
   | (EntryBase & { readonly type: "checkpoint-expired"; readonly checkpointId: string | undefined; readonly action: string | undefined })
-  | (EntryBase & { readonly type: "completed"; readonly status: string | undefined; readonly reason: string | undefined });
+  | (EntryBase & { readonly type: "completed"; readonly status: string | undefined; readonly reason: string | undefined })
+  | (EntryBase & { readonly type: "shadow"; readonly status: string | undefined; readonly detail: string | undefined });
 
 /** Who decided what, when, and why, for one run: its entries in time order, and shortcuts to the decision and the end. */
 export interface AuditTrail {
@@ -212,6 +213,21 @@ const entryOf = (record: AuditRecord): AuditEntry | undefined => {
       const status = str(f["status"]);
       const reason = str(f["reason"]);
       return { ...base, type: "completed", status, reason, text: `run ${status ?? "ended"}${reason === undefined ? "" : `: ${reason}`}` };
+    }
+    // The agent's blind attempts beside a person's work: evidence only, never the run's result.
+    case "shadow.attempted": {
+      const attempt = num(f["attempt"]);
+      const passed = typeof f["passed"] === "boolean" ? f["passed"] : undefined;
+      const failed = str(f["failed"]);
+      const verdict = failed !== undefined ? ` failed: ${failed}` : passed === undefined ? "" : passed ? " (passed)" : ` (error ${num(f["error"]) ?? "?"})`;
+      return { ...base, type: "shadow", status: "attempted", detail: failed, text: `shadow attempt ${attempt ?? "?"}${verdict}` };
+    }
+    case "shadow.ended":
+    case "shadow.judged": {
+      const status = record.event === "shadow.ended" ? str(f["status"]) : f["agrees"] === true ? "agrees" : f["agrees"] === false ? "differs" : "unjudged";
+      const detail = str(f["detail"]);
+      const what = record.event === "shadow.ended" ? `shadow run ${status ?? "ended"}` : `shadow run judged (${status})`;
+      return { ...base, type: "shadow", status, detail, text: `${what}${detail === undefined ? "" : `: ${detail}`}` };
     }
     default:
       return undefined;

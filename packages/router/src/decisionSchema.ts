@@ -66,6 +66,9 @@ export const decisionSchema = z
     assigneeRoles: z.array(z.string()).describe("Roles that may answer this task's checkpoints."),
     deadlineSec: z.number().describe("Deadline of this task's checkpoints."),
     explored: z.boolean().describe("True when exploration routed the task one step more autonomous."),
+    shadow: z
+      .boolean()
+      .describe("True when the agent also attempts this human-route task, blind, while a person does it (policy shadow); its result is never used, only compared with the person's and learned from."),
     reasons: z.array(z.string()),
     policy: z.object({ id: z.string(), version: z.number(), hash: z.string() }),
     calibration: z.object({

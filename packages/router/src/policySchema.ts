@@ -140,6 +140,22 @@ const humanShape = {
   reviewCatchRate: z.number().min(0).max(1).default(0.8).describe("Share of an agent's failures a reviewer catches."),
 };
 
+const shadowShape = {
+  share: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe("Share of the tasks the cost decision gives a person on which the agent also works, blind: its result is never used, and comparing it with the person's teaches the kind's agent estimate."),
+  untilOutcomes: z
+    .number()
+    .int()
+    .min(1)
+    .nullable()
+    .default(100)
+    .describe("Shadowing stops once the kind has this many agent outcomes (null: never); the evidence is then there."),
+};
+
 const modelShape = {
   repairEfficiency: z.number().gt(0).lt(1).default(0.5).describe("η: share of the checkable error one feedback cycle repairs."),
   targetError: z.number().gt(0).lt(1).default(0.05).describe("Residual error at which an autonomous loop counts as converged."),
@@ -207,7 +223,7 @@ export const sandboxProfileSchema = z
 /** A sandbox's feedback profile for task kinds. */
 export type SandboxProfile = z.infer<typeof sandboxProfileSchema>;
 
-/** Per-kind overrides of costs, people's rates and budgets. */
+/** Per-kind overrides of costs, people's rates, the model, shadow runs and budgets. */
 export const kindOverrideSchema = z.strictObject({
   kind: kindGlobSchema,
   // Overrides carry no defaults: a field left out keeps the policy's top-level value.
@@ -216,6 +232,7 @@ export const kindOverrideSchema = z.strictObject({
   model: z
     .strictObject({ initialFailure: modelShape.initialFailure.removeDefault().optional() })
     .optional(),
+  shadow: z.strictObject(withoutDefaults(shadowShape)).optional(),
   budgets: z
     .strictObject({
       maxAttempts: z.number().int().min(1).optional(),
@@ -302,6 +319,10 @@ export const policySchema = z
           .describe("Let uncertainty earn supervised work: a task the cost decision gives a person goes supervised when a plausible draw of the agent's failure (from its posterior, per task) makes supervision cheaper. Safe: a person sees the result; its verdict teaches the kind."),
       })
       .prefault({}),
+    shadow: z
+      .strictObject(shadowShape)
+      .prefault({})
+      .describe("Shadow runs: while a person does a task, the agent attempts it too, within its budgets; evidence at no risk. Never where a rule forced the person."),
     budgets: budgetsSchema.prefault({}),
     reviewers: z.array(reviewerSchema).default([]).describe("People who answer checkpoints, with their roles."),
     checkpoints: z

@@ -380,3 +380,47 @@ describe("decideAsync", () => {
     expect(full.signals.feedbackLatencySec.source).toBe("declared");
   });
 });
+
+describe("shadow runs", () => {
+  const shadowed = (policy: PolicyInput, share: number): PolicyInput => ({ ...policy, shadow: { share, untilOutcomes: null } });
+
+  it("are asked only for tasks the cost decision gives a person, never when the policy shadows none, and as often as the share says", () => {
+    fc.assert(
+      fc.property(costPolicy, fullTask, fc.double({ min: 0, max: 1, noNaN: true }), (policy, task, share) => {
+        const decision = createRouter({ policy: shadowed(policy, share) }).decide(task);
+        if (decision.shadow) expect(decision).toMatchObject({ route: "human", forcedBy: null });
+        // Shadowing changes no route and no cost: it is evidence beside the decision, not a part of it.
+        const plain = createRouter({ policy: shadowed(policy, 0) }).decide(task);
+        expect(plain.shadow).toBe(false);
+        expect({ route: decision.route, expectedCost: decision.expectedCost }).toEqual({ route: plain.route, expectedCost: plain.expectedCost });
+        // The same task under the same policy is shadowed or not the same way every time.
+        expect(createRouter({ policy: shadowed(policy, share) }).decide(task).shadow).toBe(decision.shadow);
+      }),
+    );
+    const router = createRouter({ policy: { id: "p", version: 1, shadow: { share: 0.3 } } });
+    const human: Task = { id: "x", kind: "ops.plan", title: "Plan", signals: { feedbackLatencySec: null, ruleClosure: 0.2 }, stakes: { cost: 5000, reversible: false } };
+    const decisions = Array.from({ length: 2000 }, (_, i) => router.decide({ ...human, id: `t-${i}` }));
+    expect(decisions.every((d) => d.route === "human")).toBe(true);
+    const share = decisions.filter((d) => d.shadow).length / decisions.length;
+    expect(share).toBeGreaterThan(0.26);
+    expect(share).toBeLessThan(0.34);
+  });
+
+  it("are never asked where a rule forced the person, and stop once the kind has the outcomes the policy wanted", () => {
+    const policy: PolicyInput = {
+      id: "p",
+      version: 1,
+      shadow: { share: 1, untilOutcomes: 3 },
+      kinds: [{ kind: "ops.quiet", shadow: { share: 0 } }],
+      rules: [{ id: "people-plan-hiring", when: { kind: "hr.*" }, route: "human" }],
+    };
+    const router = createRouter({ policy });
+    const task = (kind: string): Task => ({ id: `t-${kind}`, kind, title: "Plan", signals: { feedbackLatencySec: null, ruleClosure: 0.2 }, stakes: { cost: 5000, reversible: false } });
+    expect(router.decide(task("ops.plan")).shadow).toBe(true);
+    expect(router.decide(task("ops.plan")).reasons.join(" ")).toContain("A shadow run: the agent also does this task, blind");
+    expect(router.decide(task("hr.offer"))).toMatchObject({ route: "human", forcedBy: "people-plan-hiring", shadow: false });
+    expect(router.decide(task("ops.quiet")).shadow).toBe(false);
+    for (let i = 0; i < 3; i++) router.recordOutcome({ kind: "ops.plan", route: "autonomous", outcome: "succeeded" });
+    expect(router.decide(task("ops.plan")).shadow).toBe(false);
+  });
+});

@@ -89,6 +89,8 @@ interface KindProfile {
   readonly irreversibleMultiplier: number;
   /** The agent's first-attempt failure share (model.initialFailure, per kind). */
   readonly initialFailure: number;
+  /** Shadow runs (policy shadow, per kind). */
+  readonly shadow: { readonly share: number; readonly untilOutcomes: number | null };
   readonly defaults: SignalDefaults;
   readonly sandbox: SandboxFeedback | undefined;
   readonly rules: readonly CompiledRule[];
@@ -96,6 +98,7 @@ interface KindProfile {
 
 const autonomy: Record<Route, number> = { autonomous: 0, supervised: 1, human: 2 };
 const bit: Record<Route, number> = { autonomous: 1, supervised: 2, human: 4 };
+const agentBits = bit.autonomous | bit.supervised;
 /** The allowed routes for each bit mask of forbidden routes. */
 const allowedByMask: readonly (readonly Route[])[] = Array.from({ length: 8 }, (_, mask) => routes.filter((r) => (mask & bit[r]) === 0));
 const guardedRoutes = ["autonomous", "supervised"] as const;
@@ -170,9 +173,11 @@ export function createRouter(options: RouterOptions = {}): Router {
     let human = { ...policy.human };
     let budgets = { maxAttempts: policy.budgets.maxAttempts, maxWallSec: policy.budgets.maxWallSec };
     let initialFailure = policy.model.initialFailure;
+    let shadow = { ...policy.shadow };
     for (const o of overrides) {
       if (!o.test(kind)) continue;
       costs = { ...costs, ...o.costs };
+      shadow = { ...shadow, ...o.shadow };
       human = { ...human, ...o.human };
       budgets = { ...budgets, ...o.budgets };
       if (o.model?.initialFailure !== undefined) initialFailure = o.model.initialFailure;
@@ -205,6 +210,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       maxAttempts: budgets.maxAttempts,
       irreversibleMultiplier: costs.irreversibleMultiplier,
       initialFailure,
+      shadow,
       defaults: {
         feedbackLatencySec: d.feedbackLatencySec,
         ruleClosure: d.ruleClosure,
@@ -379,8 +385,23 @@ export function createRouter(options: RouterOptions = {}): Router {
       }
     }
 
+    // A shadow run: the agent also works on a task a person does, blind, its result never used — evidence at no risk,
+    // where the kind has too little. Never where a rule forced the person or took both agent routes away.
+    const sh = profile.shadow;
+    const shadow =
+      route === "human" &&
+      sh.share > 0 &&
+      (how === "cost" || how === "fallback") &&
+      (ruleForbidden & agentBits) !== agentBits &&
+      (sh.untilOutcomes === null || agentFailure.observations < sh.untilOutcomes) &&
+      unitHash(`${policy.id}:shadow:${task.id}`) < sh.share;
     const reasons = [routeReason(route, how, forcedBy, estimates, allowed, currency)];
     for (const n of notes) reasons.push(n);
+    if (shadow) {
+      reasons.push(
+        `A shadow run: the agent also does this task, blind, while the person does it (the policy shadows ${percent(sh.share)} of such ${task.kind} tasks${sh.untilOutcomes === null ? "" : ` until the kind has ${sh.untilOutcomes} agent outcomes`}); its result is never used, and how it compares with the person's teaches the kind's agent estimate.`,
+      );
+    }
     reasons.push(convergenceReason);
     for (const f of forbidden) reasons.push(forbidReason(f, scoreText, effective, policy, currency));
     if (how === "conflict") reasons.push(`Rule ${forcedBy} forces ${forced}, but another rule forbids it: the most human allowed route is taken.`);
@@ -436,6 +457,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       assigneeRoles: roles ?? policy.checkpoints.assigneeRoles.slice(),
       deadlineSec,
       explored,
+      shadow,
       reasons,
       policy: policyRef,
       calibration: {

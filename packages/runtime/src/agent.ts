@@ -38,6 +38,11 @@ export interface AttemptInput {
    * on to model and HTTP calls; a call that ends with it fails the attempt like any error.
    */
   readonly signal?: AbortSignal;
+  /**
+   * True for a shadow attempt: a person does the task and the agent works on it blind, its result never used but
+   * compared with the person's. An agent with side effects must make none here (dry-run).
+   */
+  readonly shadow?: boolean;
 }
 
 /** What an agent returns for one attempt. */
@@ -58,6 +63,12 @@ export interface Agent {
   /** Kinds or globs (`code.*`) it takes. */
   readonly kinds: readonly string[];
   attempt(input: AttemptInput): Promise<AttemptResult>;
+  /**
+   * Whether the agent's result of a shadow run agrees with the person's (a person's result is the reference): true
+   * counts as the agent's success, false as its failure. Equal JSON (key order aside) when left out: give one where
+   * a result has many right forms (text, a schedule that satisfies the same constraints).
+   */
+  agrees?(agentOutput: JsonValue, personOutput: JsonValue, task: Task): boolean | Promise<boolean>;
 }
 
 const attemptResultSchema = z.strictObject({

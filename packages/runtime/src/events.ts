@@ -36,6 +36,9 @@ export type EscalationReason =
   | "agent-error"
   | "sandbox-error";
 
+/** How a shadow run ended (see `shadow.ended`). */
+export type ShadowStatus = "passed" | "unverified" | "stopped" | "skipped";
+
 /** The payload of each event type. */
 export interface RunEventData {
   "run.submitted": { readonly task: Task; readonly mode: RunMode; readonly acceptance: boolean };
@@ -59,6 +62,39 @@ export interface RunEventData {
     readonly errorCurve: readonly number[];
     readonly errorFactor: number | null;
   };
+  /**
+   * A shadow run begins (the decision asked for one and a person has the task): the agent works on the task too,
+   * blind, within `maxAttempts`; the run stays `running` until `shadow.ended`, so a crash cannot strand it.
+   */
+  "shadow.started": { readonly maxAttempts: number };
+  /**
+   * One attempt of a shadow run (the agent working, blind, on a task a person does): the agent's result and, when a
+   * sandbox covers the kind, its verdict; or the error that stopped the attempt. Never used as the run's result.
+   */
+  "shadow.attempted": {
+    readonly attempt: number;
+    readonly idempotencyKey: string;
+    readonly output: JsonValue | null;
+    readonly usage: Usage;
+    readonly verdict: Verdict | null;
+    readonly sandbox: string | null;
+    /** Why the attempt produced no verdict: the agent or the sandbox failed. */
+    readonly failed: { readonly error: string; readonly stage: "agent" | "sandbox" } | null;
+    readonly durationMs: number;
+    /** The sandbox's `passError`, when it declares one (the monitor projects against it). */
+    readonly passError?: number;
+  };
+  /**
+   * A shadow run came to an end: `passed` (a sandbox passed the agent's result), `unverified` (a result no sandbox
+   * checks), `stopped` (it would have come to a person: the monitor, a budget or repeated errors stopped it) or
+   * `skipped` (no agent works on the kind). `attempt` names the result a person's is compared with.
+   */
+  "shadow.ended": { readonly status: ShadowStatus; readonly attempt: number | null; readonly detail: string };
+  /**
+   * The shadow run judged against the person's result: whether the agent's agreed (null when it was stopped, or the
+   * comparison failed), and the outcome calibration learns for the agent (null: no evidence).
+   */
+  "shadow.judged": { readonly agrees: boolean | null; readonly outcome: RunOutcome | null; readonly detail: string };
   "checkpoint.opened": { readonly checkpoint: Checkpoint };
   "checkpoint.answered": {
     readonly checkpointId: string;

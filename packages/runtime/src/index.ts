@@ -14,12 +14,12 @@ export {
   onTimeoutSchema,
 } from "./checkpoint.js";
 export type { Answer, AnswerType, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "./checkpoint.js";
-export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunOutcome, RunStatus, Usage, Verdict } from "./events.js";
+export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunOutcome, RunStatus, ShadowStatus, Usage, Verdict } from "./events.js";
 export { calibrationOutcome } from "./events.js";
 export { project } from "./projection.js";
 export type { CheckpointInfo, ProjectionChange, RunInfo } from "./projection.js";
-export { outcomeSnapshot } from "./store.js";
-export type { CheckpointQuery, OutcomeRow, RunQuery, Store } from "./store.js";
+export { outcomeSnapshot, outcomesIn } from "./store.js";
+export type { CheckpointQuery, OutcomeRow, OutcomeSource, RunQuery, Store } from "./store.js";
 export { createMemoryStore } from "./memoryStore.js";
 export type { MemoryStoreOptions } from "./memoryStore.js";
 export { systemClock } from "./clock.js";
@@ -32,7 +32,7 @@ export { checkAttemptResult } from "./agent.js";
 export type { Agent, AttemptInput, AttemptResult, Feedback } from "./agent.js";
 export { checkVerdict } from "./sandbox.js";
 export type { Sandbox, VerifyInput } from "./sandbox.js";
-export { foldRun, applyEvent, bestAttempt } from "./runState.js";
-export type { AttemptState, CheckpointState, Completion, NextStep, RunState } from "./runState.js";
+export { foldRun, applyEvent, bestAttempt, shadowPending } from "./runState.js";
+export type { AttemptState, CheckpointState, Completion, NextStep, RunState, ShadowState } from "./runState.js";
 export { createRuntime } from "./runtime.js";
-export type { AnswerOptions, AnswerResult, RunSummary, Runtime, RuntimeOptions, SubmitOptions } from "./runtime.js";
+export type { AnswerOptions, AnswerResult, RunSummary, Runtime, RuntimeOptions, ShadowSummary, SubmitOptions } from "./runtime.js";

@@ -3,7 +3,7 @@ import { type CalibrationSnapshot, ConvergentError } from "@convergent/router";
 import { type Clock, systemClock } from "./clock.js";
 import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
 import { type CheckpointInfo, type RunInfo, project } from "./projection.js";
-import { type CheckpointQuery, type OutcomeRow, type RunQuery, type Store, outcomeSnapshot } from "./store.js";
+import { type CheckpointQuery, type OutcomeRow, type RunQuery, type Store, outcomeSnapshot, outcomesIn } from "./store.js";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -27,7 +27,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const runs = new Map<string, RunInfo>();
   const openCounts = new Map<string, number>();
   const checkpoints = new Map<string, CheckpointInfo>();
-  // One outcome per run: a journal completes once, and a store never counts a run twice.
+  // One outcome per run and source (its completion, its shadow run): a store never counts the same evidence twice.
   const outcomes = new Map<string, OutcomeRow>();
   const leases = new Map<string, { owner: string; until: number }>();
   // Kept as JSON text, so a caller's later changes to a saved snapshot never reach the store.
@@ -57,11 +57,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       runs.set(runId, change.run);
       for (const info of change.checkpoints) checkpoints.set(info.checkpoint.id, info);
       openCounts.set(runId, change.open);
-      for (const e of stamped) {
-        if (e.type === "run.completed" && e.data.outcome !== null) {
-          const { route, result, modelFailure, failureShare } = e.data.outcome;
-          outcomes.set(runId, { kind: change.run.kind, route, result, modelFailure: modelFailure ?? null, failureShare: failureShare ?? null });
-        }
+      for (const { source, outcome } of outcomesIn(stamped)) {
+        const { route, result, modelFailure, failureShare } = outcome;
+        // Map order is first-insertion order: a replaced outcome keeps its place, as a SQL upsert keeps its rowid.
+        outcomes.set(`${source}:${runId}`, { kind: change.run.kind, route, result, modelFailure: modelFailure ?? null, failureShare: failureShare ?? null });
       }
       return stamped;
     },

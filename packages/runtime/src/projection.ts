@@ -66,8 +66,9 @@ export function project(
         route = event.data.decision.route;
         break;
       case "checkpoint.opened":
+        // A run that is running with checkpoints open has a shadow run under way: it stays running until it ends.
+        status = status === "running" && open > 0 ? "running" : "waiting";
         open++;
-        status = "waiting";
         changed.set(event.data.checkpoint.id, {
           checkpoint: event.data.checkpoint,
           status: "open",
@@ -94,6 +95,13 @@ export function project(
         if (open === 0 && status === "waiting") status = "running";
         break;
       }
+      case "shadow.started":
+        // Keeps the run where resume() finds it, so a crash cannot strand the shadow run.
+        status = "running";
+        break;
+      case "shadow.ended":
+        if (open > 0) status = "waiting";
+        break;
       case "run.completed":
         status = event.data.status;
         break;

@@ -2,7 +2,7 @@
 import { type Decision, type JsonValue, type Policy, type Route, type Task, compileKindMatcher } from "@convergent/router";
 import type { Feedback } from "./agent.js";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
-import type { EscalationReason, RunEvent, RunEventData, RunMode, RunOutcome, Usage, Verdict } from "./events.js";
+import type { EscalationReason, RunEvent, RunEventData, RunMode, RunOutcome, ShadowStatus, Usage, Verdict } from "./events.js";
 import { type MonitorOptions, readErrors } from "./monitor.js";
 
 /** One attempt as the journal tells it. */
@@ -29,6 +29,17 @@ export interface CheckpointState {
   readonly at: number | null;
 }
 
+/** A shadow run (the agent working, blind, on a task a person does) as the journal tells it. */
+export interface ShadowState {
+  readonly maxAttempts: number;
+  readonly startedAt: number;
+  readonly attempts: RunEventData["shadow.attempted"][];
+  ended: RunEventData["shadow.ended"] | null;
+  judged: RunEventData["shadow.judged"] | null;
+  /** The person's result, kept while the shadow is judged against it. */
+  personResult: JsonValue | null;
+}
+
 /** A completion the driver is to write. */
 export type Completion = RunEventData["run.completed"];
 
@@ -43,6 +54,10 @@ export type NextStep =
   | { readonly step: "open"; readonly purpose: "task" | "direction" | "escalation" }
   | { readonly step: "reopen"; readonly checkpointId: string; readonly roles: readonly string[] }
   | { readonly step: "complete"; readonly completion: Completion }
+  | { readonly step: "start-shadow" }
+  | { readonly step: "shadow"; readonly attempt: number }
+  | { readonly step: "end-shadow"; readonly status: ShadowStatus; readonly attempt: number | null; readonly detail: string }
+  | { readonly step: "judge-shadow"; readonly personResult: JsonValue }
   | { readonly step: "wait" }
   | { readonly step: "done" };
 
@@ -68,8 +83,12 @@ export interface RunState {
   lastEscalation: RunEventData["run.escalated"] | null;
   completed: Completion | null;
   next: NextStep;
-  /** Tokens and cost recorded, plus cost reserved by attempts not yet recorded. */
+  /** Tokens and cost recorded, plus cost reserved by attempts not yet recorded (shadow attempts included). */
   spent: { tokens: number; cost: number };
+  /** True when the decision asked for a shadow run and a person has the task. */
+  shadowPlanned: boolean;
+  /** The shadow run, once it started. */
+  shadow: ShadowState | null;
 }
 
 /** Folds a journal into a run's state. */
@@ -96,6 +115,8 @@ export function foldRun(events: readonly RunEvent[], monitor: MonitorOptions = {
     completed: null,
     next: { step: "route" },
     spent: { tokens: 0, cost: 0 },
+    shadowPlanned: false,
+    shadow: null,
   };
   for (const event of events) applyEvent(state, event, monitor);
   return state;
@@ -124,6 +145,29 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
           : decision.route === "human"
             ? { step: "open", purpose: "task" }
             : { step: "attempt" };
+      // Decisions journaled before shadow runs existed carry no `shadow`.
+      state.shadowPlanned = decision.shadow === true && state.next.step === "open" && state.next.purpose === "task";
+      break;
+    }
+    case "shadow.started":
+      state.shadow = { maxAttempts: event.data.maxAttempts, startedAt: event.at, attempts: [], ended: null, judged: null, personResult: null };
+      break;
+    case "shadow.attempted": {
+      const shadow = state.shadow;
+      if (shadow === null) break;
+      shadow.attempts.push(event.data);
+      state.spent.tokens += event.data.usage.tokens;
+      state.spent.cost += event.data.usage.cost;
+      break;
+    }
+    case "shadow.ended":
+      if (state.shadow !== null) state.shadow.ended = event.data;
+      break;
+    case "shadow.judged": {
+      const shadow = state.shadow;
+      if (shadow === null) break;
+      shadow.judged = event.data;
+      state.next = complete(state, "succeeded", shadow.personResult, "done by a person", "succeeded", "human");
       break;
     }
     case "attempt.started": {
@@ -233,7 +277,44 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
       state.next = { step: "done" };
       break;
   }
-  if (state.open > 0 && state.next.step !== "done") state.next = { step: "wait" };
+  if (state.open > 0 && state.next.step !== "done") state.next = shadowStep(state, monitor) ?? { step: "wait" };
+}
+
+/**
+ * The shadow run's next step while a person has the task, or undefined when there is none. It mirrors an autonomous
+ * loop: attempts with the sandbox's feedback until one passes, nothing verifies the kind, or it would have come to a
+ * person (the monitor, the attempt budget, an agent failing twice in a row or a failing sandbox).
+ */
+function shadowStep(state: RunState, monitor: MonitorOptions): NextStep | undefined {
+  if (state.completed !== null || !state.shadowPlanned) return undefined;
+  const shadow = state.shadow;
+  if (shadow === null) return { step: "start-shadow" };
+  if (shadow.ended !== null) return undefined;
+  const attempts = shadow.attempts;
+  const last = attempts[attempts.length - 1];
+  if (last === undefined) return { step: "shadow", attempt: 1 };
+  const stop = (detail: string): NextStep => ({ step: "end-shadow", status: "stopped", attempt: last.attempt, detail });
+  const budget = (): NextStep | undefined => (attempts.length >= shadow.maxAttempts ? stop(`the budget of ${shadow.maxAttempts} attempts is used up`) : undefined);
+  if (last.failed !== null) {
+    const before = attempts[attempts.length - 2];
+    if (last.failed.stage === "sandbox") return stop(last.failed.error);
+    if (before?.failed?.stage === "agent") return stop(`the agent failed twice in a row: ${last.failed.error}`);
+    return budget() ?? { step: "shadow", attempt: last.attempt + 1 };
+  }
+  if (last.sandbox === null) return { step: "end-shadow", status: "unverified", attempt: last.attempt, detail: `no sandbox verifies ${state.task.kind}` };
+  if (last.verdict!.passed) return { step: "end-shadow", status: "passed", attempt: last.attempt, detail: `sandbox ${last.sandbox} passed attempt ${last.attempt}` };
+  const errors = attempts.map((a) => a.verdict?.error ?? Number.NaN);
+  const reading = readErrors(
+    errors,
+    last.passError === undefined ? monitor : { ...monitor, remainingAttempts: Math.max(0, shadow.maxAttempts - attempts.length), targetError: last.passError },
+  );
+  if (reading.trend === "diverging" || reading.trend === "plateau") return stop(reading.detail);
+  return budget() ?? { step: "shadow", attempt: last.attempt + 1 };
+}
+
+/** Whether a shadow run is under way: planned or started, not ended, in a run still going. */
+export function shadowPending(state: RunState): boolean {
+  return state.completed === null && state.shadowPlanned && state.shadow?.ended == null;
 }
 
 function updateAttempt(state: RunState, attempt: number, patch: Partial<AttemptState>): AttemptState {
@@ -305,7 +386,15 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
       }
       break;
     case "task":
-      if (answer.type === "answer") return complete(state, "succeeded", answer.value, "done by a person", "succeeded", "human");
+      if (answer.type === "answer") {
+        // A shadow run that finished is judged against the person's result first; one still going is left unjudged.
+        const shadow = state.shadow;
+        if (shadow !== null && shadow.ended !== null && shadow.ended.status !== "skipped" && shadow.judged === null) {
+          shadow.personResult = answer.value;
+          return { step: "judge-shadow", personResult: answer.value };
+        }
+        return complete(state, "succeeded", answer.value, "done by a person", "succeeded", "human");
+      }
       if (answer.type === "reject") return complete(state, "cancelled", null, `declined: ${answer.message}`, null);
       break;
     case "direction":

@@ -17,11 +17,11 @@ import {
 import { type Agent, type Feedback, checkAttemptResult } from "./agent.js";
 import { type Answer, type Checkpoint, type CheckpointKind, type OnTimeout, type Reviewer, answerSchemaFor } from "./checkpoint.js";
 import { type Clock, systemClock } from "./clock.js";
-import { type NewRunEvent, type RunEvent, type RunMode, type RunStatus, calibrationOutcome } from "./events.js";
+import { type NewRunEvent, type RunEvent, type RunEventData, type RunMode, type RunOutcome, type RunStatus, type ShadowStatus, calibrationOutcome } from "./events.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { MonitorOptions } from "./monitor.js";
 import type { CheckpointInfo } from "./projection.js";
-import { type CheckpointState, type NextStep, type RunState, applyEvent, budgetsOf, foldRun } from "./runState.js";
+import { type CheckpointState, type NextStep, type RunState, applyEvent, budgetsOf, foldRun, shadowPending } from "./runState.js";
 import { type Sandbox, checkVerdict } from "./sandbox.js";
 import type { CheckpointQuery, Store } from "./store.js";
 
@@ -71,6 +71,21 @@ export interface RunSummary {
   readonly reason: string | null;
   /** Checkpoints waiting for a person. */
   readonly openCheckpoints: readonly Checkpoint[];
+  /** The shadow run, when the decision asked for one: the agent working, blind, on the task a person has. */
+  readonly shadow: ShadowSummary | null;
+}
+
+/** A shadow run as {@link RunSummary} reports it. */
+export interface ShadowSummary {
+  /** `running` until it ends; then how it ended. */
+  readonly status: ShadowStatus | "running";
+  readonly attempts: number;
+  /** How it ended, in words. */
+  readonly detail: string | null;
+  /** Once the person's result is in: whether the agent's agreed (null: stopped, or not judged). */
+  readonly agrees: boolean | null;
+  /** What the comparison taught calibration, in words. */
+  readonly judgement: string | null;
 }
 
 /** Options of {@link Runtime.answer}. */
@@ -195,7 +210,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     runId: state.runId,
     taskId: state.task.id,
     kind: state.task.kind,
-    status: state.completed !== null ? state.completed.status : state.open > 0 ? "waiting" : "running",
+    // While a shadow run is under way the run is still being worked on, even though a person has the task.
+    status: state.completed !== null ? state.completed.status : state.open > 0 && !shadowPending(state) ? "waiting" : "running",
     route: state.decision?.route ?? null,
     attempts: state.attempts.length,
     tokens: state.spent.tokens,
@@ -203,6 +219,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     output: state.completed?.output ?? null,
     reason: state.completed?.reason ?? null,
     openCheckpoints: [...state.checkpoints.values()].filter((c) => c.status === "open").map((c) => c.checkpoint),
+    shadow: !state.shadowPlanned
+      ? null
+      : {
+          status: state.shadow?.ended?.status ?? "running",
+          attempts: state.shadow?.attempts.length ?? 0,
+          detail: state.shadow?.ended?.detail ?? null,
+          agrees: state.shadow?.judged?.agrees ?? null,
+          judgement: state.shadow?.judged?.detail ?? null,
+        },
   });
 
   const load = async (runId: string): Promise<RunState | undefined> => {
@@ -250,6 +275,23 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       case "run.completed":
         fields["status"] = event.data.status;
         fields["reason"] = event.data.reason;
+        break;
+      case "shadow.attempted":
+        fields["attempt"] = event.data.attempt;
+        if (event.data.verdict !== null) {
+          fields["passed"] = event.data.verdict.passed;
+          fields["error"] = event.data.verdict.error;
+        }
+        if (event.data.failed !== null) fields["failed"] = event.data.failed.error;
+        break;
+      case "shadow.ended":
+        fields["status"] = event.data.status;
+        fields["detail"] = event.data.detail;
+        break;
+      case "shadow.judged":
+        fields["agrees"] = event.data.agrees;
+        fields["detail"] = event.data.detail;
+        if (event.data.outcome !== null) fields["outcome"] = event.data.outcome.result;
         break;
       default:
         break;
@@ -425,7 +467,107 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       case "complete":
         return [{ type: "run.completed", data: step.completion }];
+      case "start-shadow":
+        return [{ type: "shadow.started", data: { maxAttempts: budgetsOf(policyOf(state), task.kind).maxAttempts } }];
+      case "shadow":
+        return shadowAttempt(state, step.attempt, stop);
+      case "end-shadow":
+        return [{ type: "shadow.ended", data: { status: step.status, attempt: step.attempt, detail: step.detail } }];
+      case "judge-shadow":
+        return [{ type: "shadow.judged", data: await judgeShadow(state, step.personResult) }];
     }
+  };
+
+  /**
+   * One shadow attempt: the agent works on the task blind (it is told so), then the kind's sandbox checks the result.
+   * Budgets stop the shadow as they would an autonomous run; nothing it returns reaches the person or the run's result.
+   */
+  const shadowAttempt = async (state: RunState, attempt: number, stop: AbortSignal): Promise<NewRunEvent[]> => {
+    const task = state.task;
+    const shadow = state.shadow!;
+    const agent = agentFor(task.kind);
+    if (agent === undefined) return [{ type: "shadow.ended", data: { status: "skipped", attempt: null, detail: `no agent is registered for ${task.kind}` } }];
+    const ended = (detail: string): NewRunEvent[] => [{ type: "shadow.ended", data: { status: "stopped", attempt: attempt - 1 || null, detail } }];
+    const budgets = budgetsOf(policyOf(state), task.kind);
+    const spent = shadow.attempts.reduce((sum, a) => ({ tokens: sum.tokens + a.usage.tokens, cost: sum.cost + a.usage.cost }), { tokens: 0, cost: 0 });
+    const reserve = policyOf(state).costs.agentPerAttempt;
+    if (budgets.maxTokens !== undefined && spent.tokens >= budgets.maxTokens) return ended(`${spent.tokens} of ${budgets.maxTokens} tokens are spent`);
+    if (budgets.maxCost !== undefined && spent.cost + reserve > budgets.maxCost) {
+      return ended(`another attempt (${reserve}) would take the cost past ${budgets.maxCost} (spent ${round(spent.cost)})`);
+    }
+    const wallLeftMs = budgets.maxWallSec * 1000 - ((await store.now()) - shadow.startedAt);
+    if (wallLeftMs <= 0) return ended(`the ${budgets.maxWallSec} s wall-time budget has passed`);
+    const feedback: Feedback[] = [];
+    for (const a of shadow.attempts) {
+      if (a.failed !== null) feedback.push({ attempt: a.attempt, source: "runtime", message: `the attempt failed: ${a.failed.error}` });
+      else if (a.verdict !== null && !a.verdict.passed) feedback.push({ attempt: a.attempt, source: "sandbox", message: a.verdict.feedback, error: a.verdict.error });
+    }
+    const previous = [...shadow.attempts].reverse().find((a) => a.output !== null);
+    const idempotencyKey = `${state.runId}:shadow:${attempt}`;
+    const base = { attempt, idempotencyKey, output: null, usage: { tokens: 0, cost: 0 }, verdict: null, sandbox: null, failed: null, durationMs: 0 };
+    const started = clock.now();
+    let result: unknown;
+    try {
+      result = await agent.attempt({
+        task,
+        attempt,
+        direction: null,
+        feedback,
+        previousOutput: previous?.output ?? null,
+        idempotencyKey,
+        signal: AbortSignal.any([stop, AbortSignal.timeout(Math.max(1, Math.ceil(wallLeftMs)))]),
+        shadow: true,
+      });
+    } catch (error) {
+      return [{ type: "shadow.attempted", data: { ...base, failed: { error: `agent ${agent.name} failed: ${messageOf(error)}`, stage: "agent" }, durationMs: clock.now() - started } }];
+    }
+    const checked = checkAttemptResult(result);
+    if (!checked.ok) {
+      return [{ type: "shadow.attempted", data: { ...base, failed: { error: `agent ${agent.name} returned an invalid result: ${checked.problem}`, stage: "agent" }, durationMs: clock.now() - started } }];
+    }
+    const recorded = { ...base, output: checked.output, usage: checked.usage };
+    const sandbox = sandboxFor(task.kind);
+    if (sandbox === undefined) return [{ type: "shadow.attempted", data: { ...recorded, durationMs: clock.now() - started } }];
+    let raw: unknown;
+    try {
+      raw = await sandbox.verify({ task, attempt, output: checked.output, idempotencyKey: `${idempotencyKey}:verify`, signal: stop });
+    } catch (error) {
+      return [{ type: "shadow.attempted", data: { ...recorded, failed: { error: `sandbox ${sandbox.name} failed: ${messageOf(error)}`, stage: "sandbox" }, durationMs: clock.now() - started } }];
+    }
+    const verdict = checkVerdict(raw);
+    if (!verdict.ok) {
+      return [{ type: "shadow.attempted", data: { ...recorded, failed: { error: `sandbox ${sandbox.name} returned an invalid verdict: ${verdict.problem}`, stage: "sandbox" }, durationMs: clock.now() - started } }];
+    }
+    const passError = sandbox.passError !== undefined && Number.isFinite(sandbox.passError) && sandbox.passError >= 0 ? { passError: sandbox.passError } : {};
+    return [{ type: "shadow.attempted", data: { ...recorded, verdict: verdict.verdict, sandbox: sandbox.name, durationMs: clock.now() - started, ...passError } }];
+  };
+
+  /**
+   * A finished shadow run against the person's result. Its result agreeing counts as the agent's success on the
+   * autonomous route, disagreeing as a failure nothing would have shown; a shadow that was stopped is a failure that
+   * would have come to a person (overridden). The agent's own `agrees` judges; equal JSON when it has none.
+   */
+  const judgeShadow = async (state: RunState, personResult: JsonValue): Promise<RunEventData["shadow.judged"]> => {
+    const ended = state.shadow!.ended!;
+    const modelFailure = state.decision!.calibration.modelFailure;
+    const outcome = (result: RunOutcome["result"]): RunOutcome => ({ route: "autonomous", result, modelFailure });
+    if (ended.status === "stopped") return { agrees: null, outcome: outcome("overridden"), detail: `the shadow run was stopped (${ended.detail}): an autonomous run would have come to a person` };
+    const output = state.shadow!.attempts.find((a) => a.attempt === ended.attempt)?.output ?? null;
+    if (output === null) return { agrees: null, outcome: null, detail: "the shadow run left no result to compare" };
+    const agent = agentFor(state.task.kind);
+    let agrees: boolean;
+    try {
+      const verdict = agent?.agrees === undefined ? canonicalJson(output) === canonicalJson(personResult) : await agent.agrees(output, personResult, state.task);
+      if (typeof verdict !== "boolean") throw new Error(`agrees returned ${typeof verdict}, not a boolean`);
+      agrees = verdict;
+    } catch (error) {
+      logger.warn("shadow.judge-failed", { runId: state.runId, taskId: state.task.id, kind: state.task.kind, error: messageOf(error) });
+      return { agrees: null, outcome: null, detail: `the agent's comparison failed (${messageOf(error)}): no evidence recorded` };
+    }
+    const how = agent?.agrees === undefined ? "equal JSON" : `agent ${agent.name}'s comparison`;
+    return agrees
+      ? { agrees, outcome: outcome("succeeded"), detail: `the agent's attempt ${ended.attempt} agrees with the person's result (${how})` }
+      : { agrees, outcome: outcome("failed"), detail: `the agent's attempt ${ended.attempt} differs from the person's result (${how}): it would have been wrong unnoticed` };
   };
 
   /**
@@ -485,7 +627,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           const current = (scratch ?? state)!;
           const step = current.next;
           if (step.step === "wait" || step.step === "done") break;
-          const callsOut = step.step === "call-agent" || step.step === "verify";
+          const callsOut = step.step === "call-agent" || step.step === "verify" || step.step === "shadow";
           if (callsOut) {
             if (batch.length > 0) break;
             if (!(await holdLease())) {
@@ -523,6 +665,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           else applyEvent(state, event, monitor);
           log(event, state);
           if (event.type === "run.completed" && event.data.outcome !== null) {
+            router.recordOutcome(calibrationOutcome(state.task.kind, event.data.outcome));
+          }
+          if (event.type === "shadow.judged" && event.data.outcome !== null) {
             router.recordOutcome(calibrationOutcome(state.task.kind, event.data.outcome));
           }
         }
@@ -729,6 +874,7 @@ function forkState(state: RunState): RunState {
     feedback: [...state.feedback],
     checkpoints: new Map(state.checkpoints),
     spent: { ...state.spent },
+    shadow: state.shadow === null ? null : { ...state.shadow, attempts: [...state.shadow.attempts] },
   };
 }
 

@@ -49,7 +49,10 @@ export interface Store {
   getCheckpoint(checkpointId: string): Promise<CheckpointInfo | undefined>;
   /** Checkpoints, earliest deadline first. */
   listCheckpoints(query?: CheckpointQuery): Promise<readonly CheckpointInfo[]>;
-  /** Outcome counts per kind and route: one outcome per run, from its `run.completed` event. */
+  /**
+   * Outcome counts per kind and route: per run, one outcome from its `run.completed` event and one from its shadow
+   * run's `shadow.judged` (see {@link outcomesIn}).
+   */
   calibrationSnapshot(): Promise<CalibrationSnapshot>;
   /**
    * What a long-lived router learnt outside of runs (`convergent route --learn`): its calibration snapshot under a
@@ -78,6 +81,22 @@ export interface OutcomeRow {
   readonly modelFailure?: number | null;
   /** Approved outcomes: the share of a failure the approval counts as (Outcome.failureShare); null or absent otherwise. */
   readonly failureShare?: number | null;
+}
+
+/** Where a stored outcome came from: a run's completion, or the judgement of its shadow run. */
+export type OutcomeSource = "run" | "shadow";
+
+/**
+ * The outcomes appended events carry, in order, each with its source. A store keeps the latest per run and source:
+ * a run teaches calibration at most twice, once by how it ended and once by its shadow run.
+ */
+export function outcomesIn(events: readonly RunEvent[]): { readonly source: OutcomeSource; readonly outcome: RunOutcome }[] {
+  const out: { source: OutcomeSource; outcome: RunOutcome }[] = [];
+  for (const e of events) {
+    if (e.type === "run.completed" && e.data.outcome !== null) out.push({ source: "run", outcome: e.data.outcome });
+    else if (e.type === "shadow.judged" && e.data.outcome !== null) out.push({ source: "shadow", outcome: e.data.outcome });
+  }
+  return out;
 }
 
 /**

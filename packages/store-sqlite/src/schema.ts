@@ -123,6 +123,29 @@ const migrations: readonly Migration[] = [
       ALTER TABLE outcomes_v4 RENAME TO outcomes;
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- A run may teach calibration twice: by how it ended ('run') and by the judgement of its shadow run ('shadow',
+      -- the agent working blind on a task a person did). One outcome per run and source; rebuilt to change the key,
+      -- keeping every row's rowid (outcomes replay in rowid order).
+      CREATE TABLE outcomes_v5 (
+        run_id        TEXT NOT NULL REFERENCES runs (run_id) DEFERRABLE INITIALLY DEFERRED,
+        source        TEXT NOT NULL DEFAULT 'run' CHECK (source IN ('run', 'shadow')),
+        kind          TEXT NOT NULL,
+        route         TEXT NOT NULL CHECK (route IN ('autonomous', 'supervised', 'human')),
+        result        TEXT NOT NULL CHECK (result IN ('succeeded', 'failed', 'overridden', 'approved')),
+        model_failure REAL,
+        failure_share REAL CHECK (failure_share IS NULL OR (failure_share >= 0 AND failure_share <= 1)),
+        CHECK ((result = 'approved') = (failure_share IS NOT NULL)),
+        PRIMARY KEY (run_id, source)
+      );
+      INSERT INTO outcomes_v5 (rowid, run_id, source, kind, route, result, model_failure, failure_share)
+        SELECT rowid, run_id, 'run', kind, route, result, model_failure, failure_share FROM outcomes;
+      DROP TABLE outcomes;
+      ALTER TABLE outcomes_v5 RENAME TO outcomes;
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

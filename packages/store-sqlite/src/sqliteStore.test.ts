@@ -132,7 +132,7 @@ describe("createSqliteStore", () => {
       INSERT INTO outcomes_v3 (rowid, run_id, kind, route, result, model_failure) SELECT rowid, run_id, kind, route, result, model_failure FROM outcomes;
       DROP TABLE outcomes;
       ALTER TABLE outcomes_v3 RENAME TO outcomes;
-      DELETE FROM schema_version WHERE version = 4;
+      DELETE FROM schema_version WHERE version >= 4;
     `);
     raw.close();
     const upgraded = createSqliteStore({ path });
@@ -155,6 +155,54 @@ describe("createSqliteStore", () => {
     rw.close();
     const kind = makeTask("t-new-1", {}, "supervised").kind;
     expect(after.entries.find((e) => e.kind === kind && e.route === "supervised")).toMatchObject({ successes: 0.9, failures: 0.1 });
+  });
+
+  it("brings a version-4 file's outcomes forward to one per run and source, so a shadow run's judgement is kept beside the run's", async () => {
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    await store.append("old-1", 0, runStart(makeTask("t-old-1", {}, "human")));
+    await store.append("old-1", 2, [eventFixtures.completed("succeeded", { route: "human", result: "succeeded" })]);
+    await store.append("old-2", 0, runStart(makeTask("t-old-2", {}, "supervised")));
+    await store.append("old-2", 2, [eventFixtures.completed("succeeded", { route: "supervised", result: "approved", modelFailure: 0.2, failureShare: 0.1 })]);
+    const before = await store.calibrationSnapshot();
+    await store.close();
+    // The file as version 4 left it: one outcome per run, keyed by the run alone.
+    const raw = new Database(path);
+    raw.exec(`
+      CREATE TABLE outcomes_v4 (
+        run_id        TEXT PRIMARY KEY REFERENCES runs (run_id) DEFERRABLE INITIALLY DEFERRED,
+        kind          TEXT NOT NULL,
+        route         TEXT NOT NULL CHECK (route IN ('autonomous', 'supervised', 'human')),
+        result        TEXT NOT NULL CHECK (result IN ('succeeded', 'failed', 'overridden', 'approved')),
+        model_failure REAL,
+        failure_share REAL CHECK (failure_share IS NULL OR (failure_share >= 0 AND failure_share <= 1)),
+        CHECK ((result = 'approved') = (failure_share IS NOT NULL))
+      );
+      INSERT INTO outcomes_v4 (rowid, run_id, kind, route, result, model_failure, failure_share)
+        SELECT rowid, run_id, kind, route, result, model_failure, failure_share FROM outcomes;
+      DROP TABLE outcomes;
+      ALTER TABLE outcomes_v4 RENAME TO outcomes;
+      DELETE FROM schema_version WHERE version >= 5;
+    `);
+    raw.close();
+    const upgraded = createSqliteStore({ path });
+    expect(await upgraded.calibrationSnapshot()).toEqual(before);
+    await upgraded.append("new-1", 0, runStart(makeTask("t-new-1", {}, "human")));
+    await upgraded.append("new-1", 2, [
+      eventFixtures.shadowStarted(),
+      eventFixtures.shadowEnded(1),
+      eventFixtures.shadowJudged({ route: "autonomous", result: "succeeded", modelFailure: 0.3 }),
+      eventFixtures.completed("succeeded", { route: "human", result: "succeeded" }),
+    ]);
+    await upgraded.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT run_id AS runId, source, route, result FROM outcomes ORDER BY rowid").all()).toEqual([
+      { runId: "old-1", source: "run", route: "human", result: "succeeded" },
+      { runId: "old-2", source: "run", route: "supervised", result: "approved" },
+      { runId: "new-1", source: "shadow", route: "autonomous", result: "succeeded" },
+      { runId: "new-1", source: "run", route: "human", result: "succeeded" },
+    ]);
+    db.close();
   });
 
   it("does not migrate a file twice, and refuses a file from a newer schema", async () => {

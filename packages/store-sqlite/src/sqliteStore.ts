@@ -16,6 +16,7 @@ import {
   type RunStatus,
   type Store,
   outcomeSnapshot,
+  outcomesIn,
   project,
   systemClock,
 } from "@convergent/runtime";
@@ -159,9 +160,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
          reviewer = excluded.reviewer, answered_at = excluded.answered_at, idempotency_key = excluded.idempotency_key`,
     ),
     insertRole: db.prepare<[string, string]>("INSERT OR IGNORE INTO checkpoint_roles (checkpoint_id, role) VALUES (?, ?)"),
-    upsertOutcome: db.prepare<[string, string, string, string, number | null, number | null]>(
-      `INSERT INTO outcomes (run_id, kind, route, result, model_failure, failure_share) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result,
+    upsertOutcome: db.prepare<[string, string, string, string, string, number | null, number | null]>(
+      `INSERT INTO outcomes (run_id, source, kind, route, result, model_failure, failure_share) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, source) DO UPDATE SET kind = excluded.kind, route = excluded.route, result = excluded.result,
          model_failure = excluded.model_failure, failure_share = excluded.failure_share`,
     ),
     // In the order they were recorded, as a router would have seen them.
@@ -226,10 +227,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       // Roles are fixed when a checkpoint opens (which may be in this very batch, already answered).
       for (const role of cp.assigneeRoles) sql.insertRole.run(cp.id, role);
     }
-    for (const e of stamped) {
-      if (e.type === "run.completed" && e.data.outcome !== null) {
-        sql.upsertOutcome.run(runId, run.kind, e.data.outcome.route, e.data.outcome.result, e.data.outcome.modelFailure ?? null, e.data.outcome.failureShare ?? null);
-      }
+    for (const { source, outcome } of outcomesIn(stamped)) {
+      sql.upsertOutcome.run(runId, source, run.kind, outcome.route, outcome.result, outcome.modelFailure ?? null, outcome.failureShare ?? null);
     }
     return stamped;
   });

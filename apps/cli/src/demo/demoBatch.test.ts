@@ -22,6 +22,7 @@ const intended: Record<string, string> = {
   "demo-schedule-week": "autonomous",
   "demo-bid-spring": "autonomous",
   "demo-i18n-checkout": "supervised",
+  "demo-board-offsite": "human",
   "demo-marketing-q3": "human",
   "demo-hiring-offer": "human",
   "demo-refund-globex": "human",
@@ -65,10 +66,10 @@ describe("the demo registries", () => {
 });
 
 describe("samples/demo-tasks.jsonl", () => {
-  it("holds ten valid tasks with distinct ids", () => {
+  it("holds eleven valid tasks with distinct ids", () => {
     const tasks = demoTasks();
-    expect(tasks).toHaveLength(10);
-    expect(new Set(tasks.map((t) => t.id)).size).toBe(10);
+    expect(tasks).toHaveLength(11);
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(11);
     expect(tasks.map((t) => t.id).sort()).toEqual(Object.keys(intended).sort());
   });
 
@@ -96,6 +97,7 @@ describe("the demo batch on a real runtime", () => {
       "demo-schedule-week": { status: "succeeded", route: "autonomous", attempts: 3, escalation: null },
       "demo-bid-spring": { status: "waiting", route: "autonomous", attempts: 3, escalation: "diverging" },
       "demo-i18n-checkout": { status: "waiting", route: "supervised", attempts: 2, escalation: null },
+      "demo-board-offsite": { status: "waiting", route: "human", attempts: 0, escalation: null },
       "demo-marketing-q3": { status: "waiting", route: "human", attempts: 0, escalation: null },
       "demo-hiring-offer": { status: "waiting", route: "human", attempts: 0, escalation: null },
       "demo-refund-globex": { status: "waiting", route: "human", attempts: 0, escalation: null },
@@ -103,12 +105,14 @@ describe("the demo batch on a real runtime", () => {
     });
     expect(runs.get("demo-i18n-checkout")!.openCheckpoints[0]).toMatchObject({ kind: "approve", purpose: "review" });
     expect(runs.get("demo-bid-spring")!.openCheckpoints[0]).toMatchObject({ kind: "takeover", purpose: "escalation" });
-    for (const id of ["demo-marketing-q3", "demo-hiring-offer", "demo-refund-globex", "demo-legal-dpa"]) {
+    // The board offsite goes to the executive office, and the scheduler works on it blind beside them.
+    expect(runs.get("demo-board-offsite")!.shadow).toMatchObject({ status: "passed", attempts: 3 });
+    for (const id of ["demo-board-offsite", "demo-marketing-q3", "demo-hiring-offer", "demo-refund-globex", "demo-legal-dpa"]) {
       expect(runs.get(id)!.openCheckpoints[0]).toMatchObject({ kind: "takeover", purpose: "task" });
     }
     for (const run of runs.values()) {
       expect(run.tokens).toBe(0);
-      expect(run.cost).toBeCloseTo(0.001 * run.attempts, 9);
+      expect(run.cost).toBeCloseTo(0.001 * (run.attempts + (run.shadow?.attempts ?? 0)), 9);
     }
   });
 

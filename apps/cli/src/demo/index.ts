@@ -4,7 +4,8 @@
 // |------------------|-------------------------------------|------------------------------------------|----------------------|
 // | code.fix-test    | slug-repair (edits a step pipeline) | test-suite (runs the cases)              | converges            |
 // | data.normalize   | mapping-repair (mapping + coercion) | schema-validator (zod)                   | converges            |
-// | ops.schedule     | min-conflicts (local search)        | constraint-checker                       | converges            |
+// | ops.schedule(.*) | min-conflicts (local search)        | constraint-checker                       | converges; the board |
+// |                  |                                     |                                          | offsite is shadowed  |
 // | ads.bid-tuning   | bid-controller (proportional)       | market-simulator (late reports, drift)   | diverges → escalates |
 // | i18n.translate   | glossary-translator                 | glossary-check (closure 0.6: supervised) | needs a reviewer     |
 //

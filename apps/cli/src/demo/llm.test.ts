@@ -325,7 +325,7 @@ describe("convergent demo --llm, end to end with LangChain's fake chat model", (
 
     // 9 model calls at 1,200 tokens, priced as gpt-4.1-mini; the bid controller's 3 attempts cost 0.001 each.
     expect(model.callCount).toBe(9);
-    expect(text).toMatch(/^ {2}runs +4 succeeded, 6 waiting for people \(1 escalated by the monitor\), 0 failed$/m);
+    expect(text).toMatch(/^ {2}runs +4 succeeded, 7 waiting for people \(1 escalated by the monitor\), 0 failed$/m);
     expect(text).toMatch(/^ {2}agent attempts +12 \(9 by gpt-4\.1-mini, 3 by program agents\), 10,800 tokens, 0\.0095 USD$/m);
     expect(text).not.toContain("model errors");
   });

@@ -2,7 +2,7 @@
 // store conformance suite and by store tests.
 import { type Decision, type JsonValue, type Policy, type Route, type Task, createRouter, defaultPolicy } from "@convergent/router";
 import type { Answer, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "../checkpoint.js";
-import type { NewRunEvent, RunMode, RunOutcome } from "../events.js";
+import type { NewRunEvent, RunMode, RunOutcome, ShadowStatus } from "../events.js";
 
 export { type ManualClock, manualClock } from "./doubles.js";
 
@@ -130,6 +130,15 @@ export const events = {
     output: JsonValue | null = null,
   ): NewRunEvent {
     return { type: "run.completed", data: { status, output, reason: `the run ${status}`, outcome } };
+  },
+  shadowStarted(maxAttempts = 8): NewRunEvent {
+    return { type: "shadow.started", data: { maxAttempts } };
+  },
+  shadowEnded(attempt: number | null = 1, status: ShadowStatus = "passed"): NewRunEvent {
+    return { type: "shadow.ended", data: { status, attempt, detail: `the shadow run ${status}` } };
+  },
+  shadowJudged(outcome: RunOutcome | null, agrees: boolean | null = outcome === null ? null : outcome.result === "succeeded"): NewRunEvent {
+    return { type: "shadow.judged", data: { agrees, outcome, detail: agrees === null ? "not judged" : agrees ? "agrees" : "differs" } };
   },
 };
 

@@ -581,6 +581,26 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expect(s10.entries.find((e) => e.kind === "i18n.translate" && e.route === "supervised")).toMatchObject({ successes: 1.875, failures: 0.125 });
       });
 
+      it("keeps a shadow run's judgement as a second outcome of its run", async () => {
+        const expected = createCalibration();
+        const task = await startRun("sh-1", makeTask("t-sh-1", {}, "human"));
+        const agent: RunOutcome = { route: "autonomous", result: "failed", modelFailure: 0.3 };
+        const person: RunOutcome = { route: "human", result: "succeeded" };
+        await appendNext("sh-1", [events.shadowStarted(), events.shadowEnded(2), events.shadowJudged(agent), events.completed("succeeded", person)]);
+        expected.recordOutcome(calibrationOutcome(task.kind, agent));
+        expected.recordOutcome(calibrationOutcome(task.kind, person));
+        const after = await store.calibrationSnapshot();
+        expect(after).toEqual(expected.snapshot());
+        expect(after.entries.map((e) => [e.route, e.successes, e.failures])).toEqual([
+          ["autonomous", 0, 1],
+          ["human", 1, 0],
+        ]);
+        // A judgement without evidence (the comparison failed) adds nothing.
+        await startRun("sh-2", makeTask("t-sh-2", {}, "human"));
+        await appendNext("sh-2", [events.shadowStarted(), events.shadowEnded(1), events.shadowJudged(null)]);
+        expect(await store.calibrationSnapshot()).toEqual(after);
+      });
+
       it("records no outcome from a completion whose append conflicted", async () => {
         await startRun("o-conflict");
         const before = await store.calibrationSnapshot();

@@ -89,7 +89,7 @@ export function createMinConflictsAgent(options: MinConflictsAgentOptions = {}):
   const moves = options.movesPerAttempt ?? 2;
   return {
     name: options.name ?? "min-conflicts",
-    kinds: options.kinds ?? ["ops.schedule"],
+    kinds: options.kinds ?? ["ops.schedule", "ops.schedule.*"],
     async attempt(input: AttemptInput): Promise<AttemptResult> {
       const task = parseTaskInput(scheduleInputSchema, input.task);
       const constraints: ScheduleConstraints = { avoid: new Set(), rooms: new Map() };

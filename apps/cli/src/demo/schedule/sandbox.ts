@@ -30,7 +30,7 @@ export function createConstraintCheckerSandbox(options: ConstraintCheckerSandbox
   const shown = options.shownViolations ?? 12;
   return {
     name: options.name ?? "constraint-checker",
-    kinds: options.kinds ?? ["ops.schedule"],
+    kinds: options.kinds ?? ["ops.schedule", "ops.schedule.*"],
     closure: 0.95,
     async verify({ task, output }): Promise<Verdict> {
       const input = parseTaskInput(scheduleInputSchema, task);
