@@ -20,6 +20,7 @@ export function protocolFigures(
   perKind: PerKindRoutes,
   perMinute: number,
   from = 0,
+  shadowed?: readonly boolean[],
 ): ProtocolFigures {
   const sum = { router: 0, autonomous: 0, supervised: 0, human: 0, perKind: 0, oracle: 0 };
   const minutes = { router: 0, human: 0, perKind: 0, oracle: 0 };
@@ -31,7 +32,8 @@ export function protocolFigures(
     const mine = router[i]!;
     const kindRoute = perKind.routeOf(table.tasks[i]!.latent.kind);
     const e = table.expected[i]!;
-    sum.router += cost[mine];
+    // A shadow run spends what an autonomous run of the task would on the agent.
+    sum.router += cost[mine] + (shadowed?.[i] === true ? table.expected[i]!.autonomous.dollars : 0);
     sum.autonomous += cost.autonomous;
     sum.supervised += cost.supervised;
     sum.human += cost.human;
@@ -85,8 +87,8 @@ export interface ZeroShotOptions {
 /** Zero-shot: every test task routed by a router with a fresh calibration (no outcome ever). */
 export function zeroShotProtocol(options: ZeroShotOptions): ProtocolFigures {
   const router = createRouter({ policy: options.policy, calibration: createCalibration() });
-  const routes = options.table.tasks.map((t) => router.decide(t.observed).route);
-  return protocolFigures(options.table, routes, options.perKind, options.perMinute);
+  const decisions = options.table.tasks.map((t) => router.decide(t.observed));
+  return protocolFigures(options.table, decisions.map((d) => d.route), options.perKind, options.perMinute, 0, decisions.map((d) => d.shadow));
 }
 
 /** When and what a stream task's outcome tells calibration on the route taken; null when it is never known. */
@@ -117,6 +119,18 @@ export function streamOutcome(stream: OutcomeTable, i: number, route: BenchRoute
   if (route === "supervised") return { delaySec: runSec + o.humanMinutes * 60, outcome: r.reviewCaught ? "overridden" : "approved" };
   if (L === null) return null;
   return { delaySec: runSec + L, outcome: o.agentFailed ? "failed" : "succeeded" };
+}
+
+/**
+ * What a shadow run on stream task `i` teaches, as the runtime records it when the person's result comes in (after
+ * their minutes): `overridden` when the agent's loop would have come to a person, else `failed` when its result differs
+ * from the person's — it is wrong, or the person is (people err; both wrong counts as differing) — else `succeeded`.
+ */
+export function shadowOutcome(stream: OutcomeTable, i: number): StreamOutcome {
+  const r = stream.realised[i]!;
+  const delaySec = r.outcomes.human.humanMinutes * 60;
+  if (r.loop.end !== "passed" && r.loop.end !== "no-feedback") return { delaySec, outcome: "overridden" };
+  return { delaySec, outcome: r.outcomes.autonomous.agentFailed || r.outcomes.human.failed ? "failed" : "succeeded" };
 }
 
 /** Options of {@link onlineProtocol}. */
@@ -185,8 +199,9 @@ class PendingOutcomes {
 /**
  * Online: the stream's tasks arrive every `arrivalSec`; the router decides each with the calibration it has, and the
  * outcome of the route it took reaches calibration when {@link streamOutcome} says it is known, carrying the
- * decision's `calibration.modelFailure`. The figures are over the stream's second half; the calibration error of
- * P(agent fails) is measured on the evaluation tasks with the calibration of the moment the `eceOutcomes`-th outcome arrived.
+ * decision's `calibration.modelFailure`; a shadowed task (policy `shadow`) also teaches the agent's outcome when the
+ * person's result comes in ({@link shadowOutcome}), and its cost counts the agent's spend. The figures are over the
+ * stream's second half; the calibration error of P(agent fails) is measured on the evaluation tasks with the calibration of the moment the `eceOutcomes`-th outcome arrived.
  */
 export function onlineProtocol(options: OnlineOptions): OnlineFigures {
   const { stream } = options;
@@ -194,6 +209,7 @@ export function onlineProtocol(options: OnlineOptions): OnlineFigures {
   const router = createRouter({ policy: options.policy, calibration });
   const pending = new PendingOutcomes();
   const routes: BenchRoute[] = [];
+  const shadowed: boolean[] = [];
   let received = 0;
   let snapshot: { calibration: Calibration; atTask: number } | null = null;
   const deliverUntil = (time: number, atTask: number) => {
@@ -209,6 +225,11 @@ export function onlineProtocol(options: OnlineOptions): OnlineFigures {
     const t = stream.tasks[i]!;
     const decision = router.decide(t.observed);
     routes.push(decision.route);
+    shadowed.push(decision.shadow);
+    if (decision.shadow) {
+      const blind = shadowOutcome(stream, i);
+      pending.push(now + blind.delaySec, { kind: t.latent.kind, route: "autonomous", outcome: blind.outcome, modelFailure: decision.calibration.modelFailure });
+    }
     const known = streamOutcome(stream, i, decision.route);
     if (known !== null) {
       pending.push(now + known.delaySec, {
@@ -220,7 +241,7 @@ export function onlineProtocol(options: OnlineOptions): OnlineFigures {
       });
     }
   }
-  const figures = protocolFigures(stream, routes, options.perKind, options.perMinute, Math.floor(stream.tasks.length / 2));
+  const figures = protocolFigures(stream, routes, options.perKind, options.perMinute, Math.floor(stream.tasks.length / 2), shadowed);
   const at500 = snapshot as { calibration: Calibration; atTask: number } | null;
   return {
     ...figures,

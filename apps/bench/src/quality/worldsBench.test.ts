@@ -4,7 +4,9 @@ import { isConvergentError } from "@convergent/router";
 import { describe, expect, it } from "vitest";
 import { generateBenchTasks } from "./latentTasks.js";
 import { buildOutcomeTable } from "./outcomeTable.js";
-import { streamOutcome } from "./worldProtocols.js";
+import { onlineProtocol, shadowOutcome, streamOutcome, zeroShotProtocol } from "./worldProtocols.js";
+import { measureWorld, operatorPolicy } from "./operatorPolicy.js";
+import { tunePerKindRoutes } from "./perKindConstant.js";
 import { generateWorld } from "./worldGenerator.js";
 import { runWorldsBench, worldsBenchSizes } from "./worldsBench.js";
 import { formatWorldsMarkdown } from "./worldsMarkdown.js";
@@ -99,5 +101,34 @@ describe("streamOutcome", () => {
     }
     expect(never).toBeGreaterThan(0);
     expect(approvals).toBeGreaterThan(0);
+  });
+});
+
+describe("shadow runs in the protocols", () => {
+  const world = generateWorld(3);
+  const tasks = generateBenchTasks({ count: 600, seed: 21, families: world.families });
+  const table = buildOutcomeTable(tasks, { seed: 21, reps: 2 });
+  const perMinute = world.people.perMinute;
+  const perKind = tunePerKindRoutes(table, perMinute);
+  const plain = operatorPolicy(measureWorld(world), { perMinute });
+  const shadowing = { ...plain, shadow: { share: 1, untilOutcomes: null } };
+
+  it("teach the agent's outcome when the person's result comes in: a stopped loop is overridden, a wrong result (the agent's or the person's) differs", () => {
+    for (let i = 0; i < tasks.length; i++) {
+      const r = table.realised[i]!;
+      const blind = shadowOutcome(table, i);
+      expect(blind.delaySec).toBeCloseTo(r.outcomes.human.humanMinutes * 60, 9);
+      const stopped = r.loop.end !== "passed" && r.loop.end !== "no-feedback";
+      expect(blind.outcome).toBe(stopped ? "overridden" : r.outcomes.autonomous.agentFailed || r.outcomes.human.failed ? "failed" : "succeeded");
+    }
+  });
+
+  it("change no zero-shot route, charge the agent's spend on every shadowed task, and bring the online stream more outcomes", () => {
+    const base = zeroShotProtocol({ table, policy: plain, perKind, perMinute });
+    const shadowed = zeroShotProtocol({ table, policy: shadowing, perKind, perMinute });
+    expect(shadowed.routerMix).toEqual(base.routerMix);
+    expect(shadowed.costPerTask.router).toBeGreaterThan(base.costPerTask.router);
+    const online = (policy: typeof plain) => onlineProtocol({ stream: table, evaluation: table, policy, perKind, perMinute, arrivalSec: 60, eceOutcomes: 100 });
+    expect(online(shadowing).outcomesReceived).toBeGreaterThan(online(plain).outcomesReceived);
   });
 });
