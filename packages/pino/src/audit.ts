@@ -125,7 +125,8 @@ export type AuditEntry =
   | (EntryBase & { readonly type: "checkpoint-answered"; readonly checkpointId: string | undefined; readonly reviewer: string | undefined; readonly answer: string | undefined })
   | (EntryBase & { readonly type: "checkpoint-expired"; readonly checkpointId: string | undefined; readonly action: string | undefined })
   | (EntryBase & { readonly type: "completed"; readonly status: string | undefined; readonly reason: string | undefined })
-  | (EntryBase & { readonly type: "shadow"; readonly status: string | undefined; readonly detail: string | undefined });
+  | (EntryBase & { readonly type: "shadow"; readonly status: string | undefined; readonly detail: string | undefined })
+  | (EntryBase & { readonly type: "judgement"; readonly checkpointId: string | undefined; readonly agrees: boolean | null; readonly detail: string | undefined });
 
 /** Who decided what, when, and why, for one run: its entries in time order, and shortcuts to the decision and the end. */
 export interface AuditTrail {
@@ -221,6 +222,12 @@ const entryOf = (record: AuditRecord): AuditEntry | undefined => {
       const failed = str(f["failed"]);
       const verdict = failed !== undefined ? ` failed: ${failed}` : passed === undefined ? "" : passed ? " (passed)" : ` (error ${num(f["error"]) ?? "?"})`;
       return { ...base, type: "shadow", status: "attempted", detail: failed, text: `shadow attempt ${attempt ?? "?"}${verdict}` };
+    }
+    case "answer.judged": {
+      const checkpointId = str(f["checkpointId"]);
+      const agrees = typeof f["agrees"] === "boolean" ? f["agrees"] : null;
+      const detail = str(f["detail"]);
+      return { ...base, type: "judgement", checkpointId, agrees, detail, text: `the answer to ${checkpointId ?? "?"} judged against attempt ${num(f["attempt"]) ?? "?"}: ${detail ?? "?"}` };
     }
     case "shadow.ended":
     case "shadow.judged": {

@@ -95,6 +95,13 @@ export interface RunEventData {
    * comparison failed), and the outcome calibration learns for the agent (null: no evidence).
    */
   "shadow.judged": { readonly agrees: boolean | null; readonly outcome: RunOutcome | null; readonly detail: string };
+  /**
+   * A person's result (a review's edit, a takeover after an escalation) judged against the agent's attempt it
+   * replaced: whether they agree (`Agent.agrees`, or equal JSON; null when it could not be judged). Agreeing, the
+   * agent's work stood after all: the run's outcome is then an approval (an edit) or a success (a takeover) instead of
+   * an override.
+   */
+  "answer.judged": { readonly checkpointId: string; readonly attempt: number; readonly agrees: boolean | null; readonly detail: string };
   "checkpoint.opened": { readonly checkpoint: Checkpoint };
   "checkpoint.answered": {
     readonly checkpointId: string;

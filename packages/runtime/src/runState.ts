@@ -58,6 +58,7 @@ export type NextStep =
   | { readonly step: "shadow"; readonly attempt: number }
   | { readonly step: "end-shadow"; readonly status: ShadowStatus; readonly attempt: number | null; readonly detail: string }
   | { readonly step: "judge-shadow"; readonly personResult: JsonValue }
+  | { readonly step: "judge-answer"; readonly checkpointId: string; readonly attempt: number; readonly personResult: JsonValue }
   | { readonly step: "wait" }
   | { readonly step: "done" };
 
@@ -89,6 +90,8 @@ export interface RunState {
   shadowPlanned: boolean;
   /** The shadow run, once it started. */
   shadow: ShadowState | null;
+  /** A person's result being judged against the agent's attempt it replaced, until `answer.judged`. */
+  judging: { readonly checkpointId: string; readonly purpose: Checkpoint["purpose"]; readonly personResult: JsonValue } | null;
 }
 
 /** Folds a journal into a run's state. */
@@ -117,6 +120,7 @@ export function foldRun(events: readonly RunEvent[], monitor: MonitorOptions = {
     spent: { tokens: 0, cost: 0 },
     shadowPlanned: false,
     shadow: null,
+    judging: null,
   };
   for (const event of events) applyEvent(state, event, monitor);
   return state;
@@ -163,6 +167,18 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
     case "shadow.ended":
       if (state.shadow !== null) state.shadow.ended = event.data;
       break;
+    case "answer.judged": {
+      const judging = state.judging;
+      if (judging === null || judging.checkpointId !== event.data.checkpointId) break;
+      state.judging = null;
+      const value = judging.personResult;
+      const agrees = event.data.agrees === true;
+      state.next =
+        judging.purpose === "escalation"
+          ? complete(state, "succeeded", value, agrees ? `taken over by a person, with the agent's attempt ${event.data.attempt}` : "taken over by a person", agrees ? "succeeded" : "overridden")
+          : complete(state, "succeeded", value, agrees ? "edited by a reviewer, to what the agent had" : "edited by a reviewer", agrees ? "approved" : "overridden");
+      break;
+    }
     case "shadow.judged": {
       const shadow = state.shadow;
       if (shadow === null) break;
@@ -379,7 +395,12 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
     case "review":
     case "acceptance":
       if (answer.type === "approve") return complete(state, "succeeded", attempt === null ? null : outputOf(state, attempt), `approved by a reviewer`, "approved");
-      if (answer.type === "edit") return complete(state, "succeeded", answer.editedOutput, "edited by a reviewer", "overridden");
+      // An edit replaces the agent's result; whether it changed what matters is the agent's comparison to make.
+      if (answer.type === "edit") {
+        return attempt === null || outputOf(state, attempt) === null
+          ? complete(state, "succeeded", answer.editedOutput, "edited by a reviewer", "overridden")
+          : judgeAnswer(state, checkpoint, attempt, answer.editedOutput);
+      }
       if (answer.type === "reject" || answer.type === "respond") {
         state.feedback.push({ attempt, source: "reviewer", message: answer.message });
         return { step: "attempt" };
@@ -406,7 +427,13 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
       if (answer.type === "reject") return complete(state, "cancelled", null, `declined: ${answer.message}`, null);
       break;
     case "escalation":
-      if (answer.type === "answer") return complete(state, "succeeded", answer.value, "taken over by a person", "overridden");
+      if (answer.type === "answer") {
+        // A person's result after an escalation may be what the agent's best attempt already was.
+        const best = bestAttempt(state);
+        return best === undefined || best.output === null
+          ? complete(state, "succeeded", answer.value, "taken over by a person", "overridden")
+          : judgeAnswer(state, checkpoint, best.attempt, answer.value);
+      }
       if (answer.type === "direction") {
         state.direction = answer.constraints;
         state.feedback.push({ attempt: null, source: "reviewer", message: `Direction: ${answer.constraints}` });
@@ -415,12 +442,19 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
       }
       if (answer.type === "approve") {
         const best = bestAttempt(state);
-        return complete(state, "succeeded", best?.output ?? null, `a reviewer accepted attempt ${best?.attempt ?? "?"}`, "overridden");
+        // The agent's work stands, by a person's judgement: an approval (weighed by what reviewers miss), not an override.
+        return complete(state, "succeeded", best?.output ?? null, `a reviewer accepted attempt ${best?.attempt ?? "?"}`, "approved");
       }
       if (answer.type === "reject") return complete(state, "cancelled", null, `aborted: ${answer.message}`, "failed");
       break;
   }
   return complete(state, "failed", null, `answer ${answer.type} does not fit a ${checkpoint.purpose} checkpoint`, null);
+}
+
+/** Keeps a person's result while it is judged against the agent's attempt (`answer.judged` completes the run with it). */
+function judgeAnswer(state: RunState, checkpoint: Checkpoint, attempt: number, personResult: JsonValue): NextStep {
+  state.judging = { checkpointId: checkpoint.id, purpose: checkpoint.purpose, personResult };
+  return { step: "judge-answer", checkpointId: checkpoint.id, attempt, personResult };
 }
 
 /** The recorded attempt with the smallest error (the latest among equals). */

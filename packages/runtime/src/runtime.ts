@@ -288,6 +288,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         fields["status"] = event.data.status;
         fields["detail"] = event.data.detail;
         break;
+      case "answer.judged":
+        fields["checkpointId"] = event.data.checkpointId;
+        fields["attempt"] = event.data.attempt;
+        fields["agrees"] = event.data.agrees;
+        fields["detail"] = event.data.detail;
+        break;
       case "shadow.judged":
         fields["agrees"] = event.data.agrees;
         fields["detail"] = event.data.detail;
@@ -475,6 +481,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         return [{ type: "shadow.ended", data: { status: step.status, attempt: step.attempt, detail: step.detail } }];
       case "judge-shadow":
         return [{ type: "shadow.judged", data: await judgeShadow(state, step.personResult) }];
+      case "judge-answer": {
+        const output = state.attempts.find((a) => a.attempt === step.attempt)?.output ?? null;
+        const judged = output === null ? { agrees: null, detail: "no result of the agent to compare" } : await judge(state, output, step.personResult);
+        return [{ type: "answer.judged", data: { checkpointId: step.checkpointId, attempt: step.attempt, ...judged } }];
+      }
     }
   };
 
@@ -554,20 +565,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     if (ended.status === "stopped") return { agrees: null, outcome: outcome("overridden"), detail: `the shadow run was stopped (${ended.detail}): an autonomous run would have come to a person` };
     const output = state.shadow!.attempts.find((a) => a.attempt === ended.attempt)?.output ?? null;
     if (output === null) return { agrees: null, outcome: null, detail: "the shadow run left no result to compare" };
+    const judged = await judge(state, output, personResult);
+    if (judged.agrees === null) return { agrees: null, outcome: null, detail: `${judged.detail}: no evidence recorded` };
+    return judged.agrees
+      ? { agrees: true, outcome: outcome("succeeded"), detail: `the agent's attempt ${ended.attempt} ${judged.detail}` }
+      : { agrees: false, outcome: outcome("failed"), detail: `the agent's attempt ${ended.attempt} ${judged.detail}: it would have been wrong unnoticed` };
+  };
+
+  /**
+   * Whether the agent's result agrees with a person's: the agent's own `agrees`, or equal JSON (key order aside). A
+   * comparison that throws or returns something else judges nothing (`agrees: null`), and is logged.
+   */
+  const judge = async (state: RunState, output: JsonValue, personResult: JsonValue): Promise<{ agrees: boolean | null; detail: string }> => {
     const agent = agentFor(state.task.kind);
-    let agrees: boolean;
+    const how = agent?.agrees === undefined ? "equal JSON" : `agent ${agent.name}'s comparison`;
     try {
       const verdict = agent?.agrees === undefined ? canonicalJson(output) === canonicalJson(personResult) : await agent.agrees(output, personResult, state.task);
       if (typeof verdict !== "boolean") throw new Error(`agrees returned ${typeof verdict}, not a boolean`);
-      agrees = verdict;
+      return { agrees: verdict, detail: `${verdict ? "agrees with" : "differs from"} the person's result (${how})` };
     } catch (error) {
-      logger.warn("shadow.judge-failed", { runId: state.runId, taskId: state.task.id, kind: state.task.kind, error: messageOf(error) });
-      return { agrees: null, outcome: null, detail: `the agent's comparison failed (${messageOf(error)}): no evidence recorded` };
+      logger.warn("result.judge-failed", { runId: state.runId, taskId: state.task.id, kind: state.task.kind, error: messageOf(error) });
+      return { agrees: null, detail: `the agent's comparison failed (${messageOf(error)})` };
     }
-    const how = agent?.agrees === undefined ? "equal JSON" : `agent ${agent.name}'s comparison`;
-    return agrees
-      ? { agrees, outcome: outcome("succeeded"), detail: `the agent's attempt ${ended.attempt} agrees with the person's result (${how})` }
-      : { agrees, outcome: outcome("failed"), detail: `the agent's attempt ${ended.attempt} differs from the person's result (${how}): it would have been wrong unnoticed` };
   };
 
   /**
