@@ -16,6 +16,8 @@ export {
 export type { Answer, AnswerType, Checkpoint, CheckpointKind, CheckpointPurpose, OnTimeout, Reviewer } from "./checkpoint.js";
 export type { EscalationReason, NewRunEvent, RunEvent, RunEventData, RunEventType, RunMode, RunOutcome, RunStatus, ShadowStatus, Usage, Verdict } from "./events.js";
 export { calibrationOutcome } from "./events.js";
+export { checkStoredEvent, checkStoredJournal, eventDataSchemas, eventVersions } from "./eventSchemas.js";
+export type { StoredEvent } from "./eventSchemas.js";
 export { project } from "./projection.js";
 export type { CheckpointInfo, ProjectionChange, RunInfo } from "./projection.js";
 export { outcomeSnapshot, outcomesIn } from "./store.js";

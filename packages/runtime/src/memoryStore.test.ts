@@ -4,11 +4,13 @@ import { isConvergentError } from "@convergent/router";
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "./memoryStore.js";
 import { events, makeTask, manualClock, runStart } from "./testing/fixtures.js";
+import { corruptMemoryEvent } from "./testing/corruptMemoryEvent.js";
 import { runStoreConformance } from "./testing/storeConformance.js";
 
 runStoreConformance({
   name: "memory store",
   create: async (options) => createMemoryStore(options?.clock === undefined ? {} : { clock: options.clock }),
+  corrupt: corruptMemoryEvent,
 });
 
 // The same suite on the store's own clock exercises the suite's path for stores that cannot take a clock.

@@ -1,9 +1,13 @@
 // The in-memory store: journals, indexes and leases in maps. For tests and for embedding without persistence.
 import { type CalibrationSnapshot, ConvergentError } from "@convergent/router";
 import { type Clock, systemClock } from "./clock.js";
+import { checkStoredEvent, checkStoredJournal, eventVersions, type StoredEvent } from "./eventSchemas.js";
 import type { NewRunEvent, RunEvent, RunStatus } from "./events.js";
 import { type CheckpointInfo, type RunInfo, project } from "./projection.js";
 import { type CheckpointQuery, type OutcomeRow, type RunQuery, type Store, outcomeSnapshot, outcomesIn } from "./store.js";
+
+/** Each memory store's journals, for the test helper that corrupts one (`corruptMemoryEvent` in `./testing`). */
+export const memoryJournals = new WeakMap<Store, Map<string, StoredEvent[]>>();
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -23,7 +27,8 @@ export interface MemoryStoreOptions {
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
-  const journals = new Map<string, RunEvent[]>();
+  // Kept as a durable store keeps them, with each event's schema version; checked like one when read.
+  const journals = new Map<string, StoredEvent[]>();
   const runs = new Map<string, RunInfo>();
   const openCounts = new Map<string, number>();
   const checkpoints = new Map<string, CheckpointInfo>();
@@ -38,7 +43,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     if (closed) throw new ConvergentError("INTERNAL", "memory store: used after close()");
   };
 
-  return {
+  const store: Store = {
     name: "memory",
     async now() {
       return clock.now();
@@ -51,9 +56,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       }
       if (events.length === 0) return [];
       const at = clock.now();
-      const stamped = events.map((e, i) => ({ ...e, runId, seq: expectedSeq + i + 1, at }) as RunEvent);
+      // What cannot be read back is not written: every event is checked against its schema first.
+      const stamped = events.map((e, i) => checkStoredEvent({ ...e, runId, seq: expectedSeq + i + 1, at }));
       const change = project(runs.get(runId), openCounts.get(runId) ?? 0, stamped, (id) => checkpoints.get(id));
-      journals.set(runId, [...journal, ...stamped]);
+      journals.set(runId, [...journal, ...stamped.map((e) => ({ ...e, version: eventVersions[e.type] }))]);
       runs.set(runId, change.run);
       for (const info of change.checkpoints) checkpoints.set(info.checkpoint.id, info);
       openCounts.set(runId, change.open);
@@ -66,7 +72,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async readRun(runId) {
       check();
-      return [...(journals.get(runId) ?? [])];
+      return checkStoredJournal(runId, journals.get(runId) ?? []);
     },
     async getRun(runId) {
       check();
@@ -128,4 +134,6 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       closed = true;
     },
   };
+  memoryJournals.set(store, journals);
+  return store;
 }

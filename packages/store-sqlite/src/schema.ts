@@ -146,6 +146,14 @@ const migrations: readonly Migration[] = [
       ALTER TABLE outcomes_v5 RENAME TO outcomes;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- The version of each event's data schema (@convergent/runtime's eventVersions), checked when a journal is read:
+      -- a later Convergent upgrades or refuses what it cannot read. Events written before are version 1.
+      ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

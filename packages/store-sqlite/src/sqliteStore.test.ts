@@ -4,7 +4,7 @@ import { isConvergentError } from "@convergent/router";
 import type { NewRunEvent, Store } from "@convergent/runtime";
 import { eventFixtures, makeTask, runStart, runStoreConformance } from "@convergent/runtime/testing";
 import Database from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -31,6 +31,17 @@ runStoreConformance({
   destroy: async (store, { closed }) => {
     if (!closed) await store.close();
     removeFiles(pathOf(store));
+  },
+  // Another process writes the file under the store: its next read sees the damage.
+  corrupt: async (store, runId, seq, damage) => {
+    const db = new Database(pathOf(store));
+    try {
+      if (damage.type !== undefined) db.prepare("UPDATE events SET type = ? WHERE run_id = ? AND seq = ?").run(damage.type, runId, seq);
+      if (damage.version !== undefined) db.prepare("UPDATE events SET version = ? WHERE run_id = ? AND seq = ?").run(damage.version, runId, seq);
+      if (damage.data !== undefined) db.prepare("UPDATE events SET data = ? WHERE run_id = ? AND seq = ?").run(damage.data, runId, seq);
+    } finally {
+      db.close();
+    }
   },
 });
 
@@ -132,6 +143,7 @@ describe("createSqliteStore", () => {
       INSERT INTO outcomes_v3 (rowid, run_id, kind, route, result, model_failure) SELECT rowid, run_id, kind, route, result, model_failure FROM outcomes;
       DROP TABLE outcomes;
       ALTER TABLE outcomes_v3 RENAME TO outcomes;
+      ALTER TABLE events DROP COLUMN version;
       DELETE FROM schema_version WHERE version >= 4;
     `);
     raw.close();
@@ -182,6 +194,7 @@ describe("createSqliteStore", () => {
         SELECT rowid, run_id, kind, route, result, model_failure, failure_share FROM outcomes;
       DROP TABLE outcomes;
       ALTER TABLE outcomes_v4 RENAME TO outcomes;
+      ALTER TABLE events DROP COLUMN version;
       DELETE FROM schema_version WHERE version >= 5;
     `);
     raw.close();
@@ -205,6 +218,22 @@ describe("createSqliteStore", () => {
     db.close();
   });
 
+  it("takes the journals of the runtime's 2026-12 fixture and reads them back as written, each event with its schema version", async () => {
+    const fixture = JSON.parse(readFileSync(new URL("../../runtime/test/fixtures/journals-2026-12.json", import.meta.url), "utf8")) as {
+      journals: Record<string, { type: NewRunEvent["type"]; data: unknown }[]>;
+    };
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    for (const [runId, events] of Object.entries(fixture.journals)) {
+      await store.append(runId, 0, events.map(({ type, data }) => ({ type, data }) as NewRunEvent));
+      expect((await store.readRun(runId)).map(({ type, data }) => ({ type, data }))).toEqual(events.map(({ type, data }) => ({ type, data })));
+    }
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT DISTINCT version FROM events").all()).toEqual([{ version: 1 }]);
+    db.close();
+  });
+
   it("does not migrate a file twice, and refuses a file from a newer schema", async () => {
     const path = newPath();
     await createSqliteStore({ path }).close();
@@ -225,12 +254,12 @@ describe("createSqliteStore", () => {
     expect((error as Error).message).toContain(`schema version ${schemaVersion + 1}`);
   });
 
-  it("rolls back the whole append when an event fails halfway through", async () => {
+  it("appends none of a batch when one of its events is not what its schema says", async () => {
     const store = createSqliteStore({ path: newPath() });
     await store.append("run-1", 0, [submitted("t-1")]);
-    // The second event cannot be serialized: the first must not stay behind.
+    // The second event's output is not JSON data: it could not be read back, so the first must not stay behind either.
     const bad = { type: "attempt.recorded", data: { attempt: 1, output: { big: 1n }, usage: { tokens: 1, cost: 0 }, durationMs: 1 } } as unknown as NewRunEvent;
-    await expect(store.append("run-1", 1, [attemptStarted(1), bad])).rejects.toThrow(/BigInt/);
+    await expect(store.append("run-1", 1, [attemptStarted(1), bad])).rejects.toThrow(/^run run-1, event 3: corrupt attempt\.recorded event:\ndata\.output: must be JSON data/);
     expect((await store.readRun("run-1")).map((e) => e.seq)).toEqual([1]);
     expect((await store.getRun("run-1"))?.seq).toBe(1);
     expect((await store.append("run-1", 1, [attemptStarted(1)])).map((e) => e.seq)).toEqual([2]);
@@ -289,7 +318,7 @@ describe("createSqliteStore", () => {
     await store.close();
     // What a file written by version 1 looks like: no model_failure column, one migration recorded.
     const db = new Database(path);
-    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DROP TABLE router_state; DELETE FROM schema_version WHERE version > 1;");
+    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DROP TABLE router_state; ALTER TABLE events DROP COLUMN version; DELETE FROM schema_version WHERE version > 1;");
     db.close();
 
     const reopened = createSqliteStore({ path });

@@ -15,6 +15,9 @@ import {
   type RunQuery,
   type RunStatus,
   type Store,
+  checkStoredEvent,
+  checkStoredJournal,
+  eventVersions,
   outcomeSnapshot,
   outcomesIn,
   project,
@@ -75,8 +78,18 @@ interface CheckpointRow {
 interface EventRow {
   seq: number;
   at: number;
-  type: RunEvent["type"];
+  type: string;
+  version: number;
   data: string;
+}
+
+/** An event row's data, parsed; text that is not JSON is a corrupt journal, named by run and seq. */
+function parseData(runId: string, row: EventRow): unknown {
+  try {
+    return JSON.parse(row.data);
+  } catch (error) {
+    throw new ConvergentError("INVALID_INPUT", `run ${runId}, event ${row.seq}: corrupt ${row.type} event: its data is not JSON (${(error as Error).message})`);
+  }
 }
 
 const runColumns = "run_id, task_id, kind, title, route, status, seq, open_checkpoints, created_at, updated_at";
@@ -142,8 +155,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       "INSERT INTO router_state (name, snapshot, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at",
     ),
     journalLength: db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE run_id = ?"),
-    insertEvent: db.prepare<[string, number, number, string, string]>("INSERT INTO events (run_id, seq, at, type, data) VALUES (?, ?, ?, ?, ?)"),
-    readRun: db.prepare<[string], EventRow>("SELECT seq, at, type, data FROM events WHERE run_id = ? ORDER BY seq"),
+    insertEvent: db.prepare<[string, number, number, string, number, string]>("INSERT INTO events (run_id, seq, at, type, version, data) VALUES (?, ?, ?, ?, ?, ?)"),
+    readRun: db.prepare<[string], EventRow>("SELECT seq, at, type, version, data FROM events WHERE run_id = ? ORDER BY seq"),
     getRun: db.prepare<[string], RunRow>(`SELECT ${runColumns} FROM runs WHERE run_id = ?`),
     upsertRun: db.prepare<[string, string, string, string, string | null, string, number, number, number, number]>(
       `INSERT INTO runs (${runColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -203,10 +216,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     if (batch.length === 0) return [];
     // The time is read under the write lock, so event times follow commit order across processes.
     const at = clock.now();
-    const stamped = batch.map((e, i) => ({ ...e, runId, seq: expectedSeq + i + 1, at }) as RunEvent);
+    // What cannot be read back is not written: every event is checked against its schema first.
+    const stamped = batch.map((e, i) => checkStoredEvent({ ...e, runId, seq: expectedSeq + i + 1, at }));
     const beforeRow = sql.getRun.get(runId);
     const change = project(beforeRow === undefined ? undefined : toRunInfo(beforeRow), beforeRow?.open_checkpoints ?? 0, stamped, lookup);
-    for (const e of stamped) sql.insertEvent.run(runId, e.seq, at, e.type, JSON.stringify(e.data));
+    for (const e of stamped) sql.insertEvent.run(runId, e.seq, at, e.type, eventVersions[e.type], JSON.stringify(e.data));
     const run = change.run;
     sql.upsertRun.run(run.runId, run.taskId, run.kind, run.title, run.route, run.status, run.seq, change.open, run.createdAt, run.updatedAt);
     for (const info of change.checkpoints) {
@@ -258,7 +272,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async readRun(runId) {
       return use(() =>
-        sql.readRun.all(runId).map((row) => ({ type: row.type, data: JSON.parse(row.data), runId, seq: row.seq, at: row.at }) as RunEvent),
+        // Every event is checked against its type's schema: a corrupt journal is an error naming the run and seq.
+        checkStoredJournal(
+          runId,
+          sql.readRun.all(runId).map((row) => ({ runId, seq: row.seq, at: row.at, type: row.type, version: row.version, data: parseData(runId, row) })),
+        ),
       );
     },
     async getRun(runId) {

@@ -1,6 +1,7 @@
 // @convergent/runtime/testing: the store conformance suite and test doubles.
 
 export { runStoreConformance } from "./storeConformance.js";
+export { corruptMemoryEvent } from "./corruptMemoryEvent.js";
 export type { StoreConformanceOptions } from "./storeConformance.js";
 export { manualClock, scriptedAgent, functionSandbox } from "./doubles.js";
 export type { ManualClock, ScriptedAgent, FunctionSandbox } from "./doubles.js";

@@ -29,6 +29,12 @@ export interface StoreConformanceOptions {
    * the same clock. When given, the suite checks that journals, indexes, outcomes and leases persist.
    */
   reopen?(store: Store, options?: { readonly clock?: Clock }): Promise<Store>;
+  /**
+   * Overwrites what the store keeps of event `seq` of a run, as a fault or another program would: its type, its schema
+   * version, or its data as text (JSON or not). With it, the suite checks that the store refuses to hand out a corrupt
+   * journal, with an error naming the run and the event.
+   */
+  corrupt?(store: Store, runId: string, seq: number, damage: { readonly type?: string; readonly version?: number; readonly data?: string }): Promise<void>;
 }
 
 const hour = 3_600_000;
@@ -606,6 +612,54 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         const before = await store.calibrationSnapshot();
         await expectConflict(store.append("o-conflict", 1, [events.completed("succeeded", { route: "autonomous", result: "succeeded" })]));
         expect(await store.calibrationSnapshot()).toEqual(before);
+      });
+    });
+
+    describe("journal schema", () => {
+      it("refuses to hand out a corrupt journal, naming the run, the event and what is wrong; other runs read as before", async (context) => {
+        if (options.corrupt === undefined) {
+          context.skip();
+          return;
+        }
+        const damages: { damage: { type?: string; version?: number; data?: string }; message: RegExp }[] = [
+          { damage: { data: '{"attempt":"one","idempotencyKey":"k","reservedCost":0.05}' }, message: /^run bad-\d, event 3: corrupt attempt\.started event:\ndata\.attempt: / },
+          { damage: { type: "attempt.teleported" }, message: /^run bad-\d, event 3: unknown event type "attempt\.teleported"/ },
+          { damage: { version: 99 }, message: /^run bad-\d, event 3: attempt\.started version 99 is newer than this version of Convergent reads/ },
+          { damage: { data: "{ not json" }, message: /^run bad-\d, event 3: corrupt attempt\.started event:/ },
+        ];
+        await startRun("good");
+        const good = await store.readRun("good");
+        for (const [i, { damage, message }] of damages.entries()) {
+          const runId = `bad-${i}`;
+          await startRun(runId);
+          await appendNext(runId, [events.attemptStarted(1)]);
+          await options.corrupt(store, runId, 3, damage);
+          const error = await thrown(store.readRun(runId));
+          expect(isConvergentError(error), String(error)).toBe(true);
+          expect((error as ConvergentError).code).toBe("INVALID_INPUT");
+          expect((error as ConvergentError).message).toMatch(message);
+        }
+        expect(await store.readRun("good")).toEqual(good);
+      });
+
+      it("reads back every event type as it was written", async () => {
+        const task = await startRun("all", makeTask("t-all", {}, "human"));
+        const written = [
+          events.opened(makeCheckpoint({ id: "all:cp1", runId: "all", kind: "takeover", purpose: "task", deadline: (await store.now()) + hour })),
+          events.shadowStarted(6),
+          {
+            type: "shadow.attempted",
+            data: { attempt: 1, idempotencyKey: "all:shadow:1", output: { a: 1 }, usage: { tokens: 3, cost: 0.01 }, verdict: { passed: true, error: 0, feedback: "ok" }, sandbox: "s", failed: null, durationMs: 2 },
+          },
+          events.shadowEnded(1),
+          events.answered("all:cp1", makeReviewer("ada"), { type: "answer", value: { a: 1 } }),
+          events.shadowJudged({ route: "autonomous", result: "succeeded", modelFailure: 0.2 }),
+          events.completed("succeeded", { route: "human", result: "succeeded" }, { a: 1 }),
+        ] satisfies NewRunEvent[];
+        await appendNext("all", written);
+        const read = await store.readRun("all");
+        expect(read.slice(2).map(({ type, data }) => ({ type, data }))).toEqual(written);
+        expect(read[0]).toMatchObject({ type: "run.submitted", data: { task } });
       });
     });
 

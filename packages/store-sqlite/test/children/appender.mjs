@@ -26,7 +26,8 @@ const append = async (events) => {
   process.stdout.write(`progress ${seq}\n`);
 };
 
-if (seq === 0) await append([{ type: "run.submitted", data: { task, mode: "auto", acceptance: false } }, { type: "run.routed", data: { decision: createRouter().decide(task) } }]);
+const router = createRouter();
+if (seq === 0) await append([{ type: "run.submitted", data: { task, mode: "auto", acceptance: false } }, { type: "run.routed", data: { decision: router.decide(task), policy: router.policy } }]);
 let attempt = journal.filter((e) => e.type === "attempt.started").length;
 for (let i = 0; i < appends; i++) {
   const [open] = await store.listCheckpoints({ runId });
