@@ -27,8 +27,10 @@ export interface MemoryStoreOptions {
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const clock = options.clock ?? systemClock;
-  // Kept as a durable store keeps them, with each event's schema version; checked like one when read.
+  // Checked like a durable store's: on append, and on read when one was changed since.
   const journals = new Map<string, StoredEvent[]>();
+  /** The kept events that passed their schema check, with their version (every appended one; not one damaged since). */
+  const checked = new WeakMap<StoredEvent, number>();
   const runs = new Map<string, RunInfo>();
   const openCounts = new Map<string, number>();
   const checkpoints = new Map<string, CheckpointInfo>();
@@ -59,7 +61,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       // What cannot be read back is not written: every event is checked against its schema first.
       const stamped = events.map((e, i) => checkStoredEvent({ ...e, runId, seq: expectedSeq + i + 1, at }));
       const change = project(runs.get(runId), openCounts.get(runId) ?? 0, stamped, (id) => checkpoints.get(id));
-      journals.set(runId, [...journal, ...stamped.map((e) => ({ ...e, version: eventVersions[e.type] }))]);
+      for (const e of stamped) checked.set(e, eventVersions[e.type]);
+      journals.set(runId, [...journal, ...stamped]);
       runs.set(runId, change.run);
       for (const info of change.checkpoints) checkpoints.set(info.checkpoint.id, info);
       openCounts.set(runId, change.open);
@@ -72,7 +75,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async readRun(runId) {
       check();
-      return checkStoredJournal(runId, journals.get(runId) ?? []);
+      // Events were checked when appended; only one changed since (damaged by `corruptMemoryEvent`) is checked again.
+      const journal = journals.get(runId) ?? [];
+      return journal.every((e) => checked.has(e))
+        ? (journal.slice() as RunEvent[])
+        : checkStoredJournal(runId, journal.map((e) => ({ ...e, version: checked.get(e) ?? e.version })));
     },
     async getRun(runId) {
       check();

@@ -16,7 +16,6 @@ import {
   type RunStatus,
   type Store,
   checkStoredEvent,
-  checkStoredJournal,
   eventVersions,
   outcomeSnapshot,
   outcomesIn,
@@ -82,6 +81,14 @@ interface EventRow {
   version: number;
   data: string;
 }
+
+/** An event row read before, with the checked event it gave. */
+interface CheckedRow extends EventRow {
+  readonly event: RunEvent;
+}
+
+/** Journals whose checked rows a store keeps to compare with the next read. */
+const checkedRunsLimit = 1000;
 
 /** An event row's data, parsed; text that is not JSON is a corrupt journal, named by run and seq. */
 function parseData(runId: string, row: EventRow): unknown {
@@ -220,7 +227,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const stamped = batch.map((e, i) => checkStoredEvent({ ...e, runId, seq: expectedSeq + i + 1, at }));
     const beforeRow = sql.getRun.get(runId);
     const change = project(beforeRow === undefined ? undefined : toRunInfo(beforeRow), beforeRow?.open_checkpoints ?? 0, stamped, lookup);
-    for (const e of stamped) sql.insertEvent.run(runId, e.seq, at, e.type, eventVersions[e.type], JSON.stringify(e.data));
+    const written: CheckedRow[] = [];
+    for (const e of stamped) {
+      const data = JSON.stringify(e.data);
+      sql.insertEvent.run(runId, e.seq, at, e.type, eventVersions[e.type], data);
+      written.push({ seq: e.seq, at, type: e.type, version: eventVersions[e.type], data, event: e });
+    }
+    pendingRows = { runId, expectedSeq, rows: written };
     const run = change.run;
     sql.upsertRun.run(run.runId, run.taskId, run.kind, run.title, run.route, run.status, run.seq, change.open, run.createdAt, run.updatedAt);
     for (const info of change.checkpoints) {
@@ -247,6 +260,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return stamped;
   });
 
+  /** The rows of recently read journals, with the events their check gave (oldest run first; at most checkedRunsLimit). */
+  const checkedRows = new Map<string, CheckedRow[]>();
+  const rememberRows = (runId: string, rows: CheckedRow[]) => {
+    checkedRows.delete(runId);
+    if (checkedRows.size >= checkedRunsLimit) checkedRows.delete(checkedRows.keys().next().value!);
+    checkedRows.set(runId, rows);
+  };
+  /** The rows the append transaction in progress wrote, remembered once it commits. */
+  let pendingRows: { runId: string; expectedSeq: number; rows: CheckedRow[] } | undefined;
   let closed = false;
   /** Runs `fn` on the open database; after close() every call fails the same clear way. */
   const use = <T>(fn: () => T): T => {
@@ -268,16 +290,42 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return clock.now();
     },
     async append(runId, expectedSeq, batch) {
-      return use(() => appendTransaction.immediate(runId, expectedSeq, batch));
+      return use(() => {
+        pendingRows = undefined;
+        const stamped = appendTransaction.immediate(runId, expectedSeq, batch);
+        // Committed: what was written is checked already; the next read of the run compares its rows with these.
+        const done = pendingRows as { runId: string; expectedSeq: number; rows: CheckedRow[] } | undefined;
+        pendingRows = undefined;
+        if (done !== undefined) {
+          const seen = checkedRows.get(runId);
+          if (expectedSeq === 0) rememberRows(runId, done.rows);
+          else if (seen !== undefined && seen.length === expectedSeq) rememberRows(runId, [...seen, ...done.rows]);
+        }
+        return stamped;
+      });
     },
     async readRun(runId) {
-      return use(() =>
-        // Every event is checked against its type's schema: a corrupt journal is an error naming the run and seq.
-        checkStoredJournal(
-          runId,
-          sql.readRun.all(runId).map((row) => ({ runId, seq: row.seq, at: row.at, type: row.type, version: row.version, data: parseData(runId, row) })),
-        ),
-      );
+      return use(() => {
+        // Every event is checked against its type's schema: a corrupt journal is an error naming the run and seq. A row
+        // read before with the same text is the event checked then (journals are append-only), so a run read again
+        // is parsed and checked only where it grew, or where its file was changed under it.
+        const rows = sql.readRun.all(runId);
+        const seen = checkedRows.get(runId);
+        const events: RunEvent[] = [];
+        const kept: CheckedRow[] = [];
+        for (const [i, row] of rows.entries()) {
+          if (row.seq !== i + 1) throw new ConvergentError("INVALID_INPUT", `run ${runId}: the journal skips from event ${i} to ${row.seq}; it is corrupt`);
+          const before = seen?.[i];
+          const event =
+            before !== undefined && before.at === row.at && before.type === row.type && before.version === row.version && before.data === row.data
+              ? before.event
+              : checkStoredEvent({ runId, seq: row.seq, at: row.at, type: row.type, version: row.version, data: parseData(runId, row) });
+          events.push(event);
+          kept.push({ ...row, event });
+        }
+        rememberRows(runId, kept);
+        return events;
+      });
     },
     async getRun(runId) {
       return use(() => {
