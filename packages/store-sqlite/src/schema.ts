@@ -154,6 +154,17 @@ const migrations: readonly Migration[] = [
       ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- Policies once per content hash: a run.routed event keeps {"$ref": hash} in place of the policy it was routed
+      -- under, and reading the journal puts the policy back. Events written before keep theirs inline.
+      CREATE TABLE policies (
+        hash   TEXT PRIMARY KEY,
+        policy TEXT NOT NULL -- JSON
+      );
+    `,
+  },
 ];
 
 /** The schema version this package writes. */

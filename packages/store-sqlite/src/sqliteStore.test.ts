@@ -1,7 +1,7 @@
 // The SQLite store in one process: the shared conformance suite on a temp file, and what is particular to a
 // file (settings, migrations, rollback of a half-applied append, two connections on one file).
 import { isConvergentError } from "@convergent/router";
-import type { NewRunEvent, Store } from "@convergent/runtime";
+import type { NewRunEvent, RunEvent, Store } from "@convergent/runtime";
 import { eventFixtures, makeTask, runStart, runStoreConformance } from "@convergent/runtime/testing";
 import Database from "better-sqlite3";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -115,7 +115,7 @@ describe("createSqliteStore", () => {
     expect(db.prepare("SELECT MAX(version) AS v FROM schema_version").get()).toEqual({ v: schemaVersion });
     expect(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name),
-    ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "router_state", "runs", "schema_version"]);
+    ).toEqual(["checkpoint_roles", "checkpoints", "events", "leases", "outcomes", "policies", "router_state", "runs", "schema_version"]);
     db.close();
   });
 
@@ -144,6 +144,7 @@ describe("createSqliteStore", () => {
       DROP TABLE outcomes;
       ALTER TABLE outcomes_v3 RENAME TO outcomes;
       ALTER TABLE events DROP COLUMN version;
+      UPDATE events SET data = json_set(data, '$.policy', json((SELECT policy FROM policies WHERE hash = json_extract(data, '$.policy."$ref"')))) WHERE type = 'run.routed'; DROP TABLE policies; 
       DELETE FROM schema_version WHERE version >= 4;
     `);
     raw.close();
@@ -195,6 +196,7 @@ describe("createSqliteStore", () => {
       DROP TABLE outcomes;
       ALTER TABLE outcomes_v4 RENAME TO outcomes;
       ALTER TABLE events DROP COLUMN version;
+      UPDATE events SET data = json_set(data, '$.policy', json((SELECT policy FROM policies WHERE hash = json_extract(data, '$.policy."$ref"')))) WHERE type = 'run.routed'; DROP TABLE policies; 
       DELETE FROM schema_version WHERE version >= 5;
     `);
     raw.close();
@@ -232,6 +234,32 @@ describe("createSqliteStore", () => {
     const db = new Database(path, { readonly: true });
     expect(db.prepare("SELECT DISTINCT version FROM events").all()).toEqual([{ version: 1 }]);
     db.close();
+  });
+
+  it("keeps each policy once, by its content hash, and puts it back in the journals it routed; inline policies of older files still read", async () => {
+    const path = newPath();
+    const store = createSqliteStore({ path });
+    const journals: (readonly RunEvent[])[] = [];
+    for (const id of ["p-1", "p-2", "p-3"]) {
+      await store.append(id, 0, runStart(makeTask(`t-${id}`)));
+      journals.push(await store.readRun(id));
+    }
+    const raw = new Database(path);
+    expect(raw.prepare("SELECT COUNT(*) AS n FROM policies").get()).toEqual({ n: 1 });
+    const { hash } = raw.prepare("SELECT hash FROM policies").get() as { hash: string };
+    const routed = raw.prepare("SELECT data FROM events WHERE type = 'run.routed' AND run_id = 'p-1'").get() as { data: string };
+    expect(JSON.parse(routed.data).policy).toEqual({ $ref: hash });
+    // A fresh connection reads the policy back from the table, as it was written.
+    const again = createSqliteStore({ path });
+    expect(await again.readRun("p-2")).toEqual(journals[1]);
+    // A file from before kept the policy inline; a policy the table lost is a corrupt journal, named.
+    raw.prepare("UPDATE events SET data = ? WHERE type = 'run.routed' AND run_id = 'p-3'").run(JSON.stringify(journals[2]![1]!.data));
+    raw.prepare("UPDATE events SET data = json_set(data, '$.policy', json_object('$ref', 'sha256:0000')) WHERE type = 'run.routed' AND run_id = 'p-1'").run();
+    raw.close();
+    const third = createSqliteStore({ path });
+    expect(await third.readRun("p-3")).toEqual(journals[2]);
+    await expect(third.readRun("p-1")).rejects.toThrow("run p-1, event 2: corrupt run.routed event: its policy sha256:0000 is not in the store");
+    for (const s of [store, again, third]) await s.close();
   });
 
   it("does not migrate a file twice, and refuses a file from a newer schema", async () => {
@@ -318,7 +346,7 @@ describe("createSqliteStore", () => {
     await store.close();
     // What a file written by version 1 looks like: no model_failure column, one migration recorded.
     const db = new Database(path);
-    db.exec("ALTER TABLE outcomes DROP COLUMN model_failure; DROP TABLE router_state; ALTER TABLE events DROP COLUMN version; DELETE FROM schema_version WHERE version > 1;");
+    db.exec(`ALTER TABLE outcomes DROP COLUMN model_failure; DROP TABLE router_state; ALTER TABLE events DROP COLUMN version; UPDATE events SET data = json_set(data, '$.policy', json((SELECT policy FROM policies WHERE hash = json_extract(data, '$.policy."$ref"')))) WHERE type = 'run.routed'; DROP TABLE policies; DELETE FROM schema_version WHERE version > 1;`);
     db.close();
 
     const reopened = createSqliteStore({ path });

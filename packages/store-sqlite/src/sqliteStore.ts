@@ -1,7 +1,7 @@
 // The embedded store: journals and their indexes in one SQLite file. Every append is one IMMEDIATE
 // transaction (journal length check, events, project()ed indexes, outcomes), so several processes can share
 // the file and a process killed mid-append leaves nothing half-written.
-import { type CalibrationSnapshot, ConvergentError } from "@convergent/router";
+import { type CalibrationSnapshot, ConvergentError, type Policy, policyHash } from "@convergent/router";
 import {
   type Answer,
   type CheckpointInfo,
@@ -162,6 +162,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       "INSERT INTO router_state (name, snapshot, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at",
     ),
     journalLength: db.prepare<[string], { seq: number | null }>("SELECT MAX(seq) AS seq FROM events WHERE run_id = ?"),
+    insertPolicy: db.prepare<[string, string]>("INSERT OR IGNORE INTO policies (hash, policy) VALUES (?, ?)"),
+    getPolicy: db.prepare<[string], { policy: string }>("SELECT policy FROM policies WHERE hash = ?"),
     insertEvent: db.prepare<[string, number, number, string, number, string]>("INSERT INTO events (run_id, seq, at, type, version, data) VALUES (?, ?, ?, ?, ?, ?)"),
     readRun: db.prepare<[string], EventRow>("SELECT seq, at, type, version, data FROM events WHERE run_id = ? ORDER BY seq"),
     getRun: db.prepare<[string], RunRow>(`SELECT ${runColumns} FROM runs WHERE run_id = ?`),
@@ -229,7 +231,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const change = project(beforeRow === undefined ? undefined : toRunInfo(beforeRow), beforeRow?.open_checkpoints ?? 0, stamped, lookup);
     const written: CheckedRow[] = [];
     for (const e of stamped) {
-      const data = JSON.stringify(e.data);
+      const data = JSON.stringify(e.type === "run.routed" ? { ...e.data, policy: { $ref: storePolicy(e.data.policy) } } : e.data);
       sql.insertEvent.run(runId, e.seq, at, e.type, eventVersions[e.type], data);
       written.push({ seq: e.seq, at, type: e.type, version: eventVersions[e.type], data, event: e });
     }
@@ -266,6 +268,35 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     checkedRows.delete(runId);
     if (checkedRows.size >= checkedRunsLimit) checkedRows.delete(checkedRows.keys().next().value!);
     checkedRows.set(runId, rows);
+  };
+  /** Policies by content hash, as the policies table holds them (a few per store; parsed once). */
+  const policies = new Map<string, Policy>();
+  const hashes = new WeakMap<Policy, string>();
+  /** Keeps a run's policy once per content hash (in the append transaction) and returns the hash. */
+  const storePolicy = (policy: Policy): string => {
+    let hash = hashes.get(policy);
+    if (hash === undefined) {
+      hash = policyHash(policy);
+      hashes.set(policy, hash);
+    }
+    // Always inside the append's transaction: a rolled-back append takes its policy row with it.
+    sql.insertPolicy.run(hash, JSON.stringify(policy));
+    return hash;
+  };
+  /** A run.routed event's data with the policy its `$ref` names put back; other data as it is. */
+  const withPolicy = (runId: string, row: EventRow, data: unknown): unknown => {
+    if (row.type !== "run.routed" || typeof data !== "object" || data === null) return data;
+    const ref = (data as { policy?: { $ref?: unknown } }).policy?.$ref;
+    if (typeof ref !== "string") return data;
+    let policy = policies.get(ref);
+    if (policy === undefined) {
+      const found = sql.getPolicy.get(ref);
+      if (found === undefined) throw new ConvergentError("INVALID_INPUT", `run ${runId}, event ${row.seq}: corrupt run.routed event: its policy ${ref} is not in the store`);
+      policy = JSON.parse(found.policy) as Policy;
+      if (policies.size >= 100) policies.clear();
+      policies.set(ref, policy);
+    }
+    return { ...data, policy };
   };
   /** The rows the append transaction in progress wrote, remembered once it commits. */
   let pendingRows: { runId: string; expectedSeq: number; rows: CheckedRow[] } | undefined;
@@ -319,7 +350,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           const event =
             before !== undefined && before.at === row.at && before.type === row.type && before.version === row.version && before.data === row.data
               ? before.event
-              : checkStoredEvent({ runId, seq: row.seq, at: row.at, type: row.type, version: row.version, data: parseData(runId, row) });
+              : checkStoredEvent({ runId, seq: row.seq, at: row.at, type: row.type, version: row.version, data: withPolicy(runId, row, parseData(runId, row)) });
           events.push(event);
           kept.push({ ...row, event });
         }
