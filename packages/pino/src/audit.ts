@@ -153,89 +153,96 @@ const policyOf = (v: unknown): AuditPolicy | undefined => {
   return id === undefined || version === undefined || hash === undefined ? undefined : { id, version, hash };
 };
 
+/** What every entry has; the builders below add the rest and the sentence, the same for logs and journals. */
+type Base = Pick<EntryBase, "at" | "event" | "seq">;
+
+/** One builder per entry type: the log path and the journal path give them what they read, and say it alike. */
+export const entries = {
+  submitted: (base: Base, taskId: string | undefined, kind: string | undefined): AuditEntry => ({ ...base, type: "submitted", taskId, kind, text: `task ${taskId ?? "?"} (${kind ?? "?"}) submitted` }),
+  decision: (base: Base, d: { route: string | undefined; score: number | undefined; reasons: readonly string[]; rules: readonly string[]; policy: AuditPolicy | undefined }): AuditEntry => {
+    const by = d.policy === undefined ? "" : ` by policy ${d.policy.id} v${d.policy.version}`;
+    return { ...base, type: "decision", ...d, text: `routed ${d.route ?? "?"}${by}${d.reasons.length > 0 ? `: ${d.reasons.join(" ")}` : ""}` };
+  },
+  attempt: (base: Base, attempt: number | undefined, what: string, passed: boolean | undefined, error: number | undefined): AuditEntry => {
+    const verdict = passed === undefined ? "" : passed ? " (passed)" : ` (error ${error ?? "?"})`;
+    return { ...base, type: "attempt", attempt, passed, error, text: `attempt ${attempt ?? "?"} ${what}${verdict}` };
+  },
+  escalation: (base: Base, reason: string | undefined, detail: string | undefined): AuditEntry => ({
+    ...base,
+    type: "escalation",
+    reason,
+    detail,
+    text: `escalated to a person: ${reason ?? "?"}${detail === undefined ? "" : ` — ${detail}`}`,
+  }),
+  opened: (base: Base, checkpointId: string | undefined, purpose: string | undefined): AuditEntry => ({ ...base, type: "checkpoint-opened", checkpointId, purpose, text: `checkpoint ${checkpointId ?? "?"} opened (${purpose ?? "?"})` }),
+  answered: (base: Base, checkpointId: string | undefined, reviewer: string | undefined, answer: string | undefined): AuditEntry => ({
+    ...base,
+    type: "checkpoint-answered",
+    checkpointId,
+    reviewer,
+    answer,
+    text: `${reviewer ?? "?"} answered checkpoint ${checkpointId ?? "?"} (${answer ?? "?"})`,
+  }),
+  expired: (base: Base, checkpointId: string | undefined, action: string | undefined): AuditEntry => ({
+    ...base,
+    type: "checkpoint-expired",
+    checkpointId,
+    action,
+    text: `checkpoint ${checkpointId ?? "?"} expired${action === undefined ? "" : ` (${action})`}`,
+  }),
+  completed: (base: Base, status: string | undefined, reason: string | undefined): AuditEntry => ({ ...base, type: "completed", status, reason, text: `run ${status ?? "ended"}${reason === undefined ? "" : `: ${reason}`}` }),
+  // The agent's blind attempts beside a person's work: evidence only, never the run's result.
+  shadowAttempt: (base: Base, attempt: number | undefined, passed: boolean | undefined, error: number | undefined, failed: string | undefined): AuditEntry => {
+    const verdict = failed !== undefined ? ` failed: ${failed}` : passed === undefined ? "" : passed ? " (passed)" : ` (error ${error ?? "?"})`;
+    return { ...base, type: "shadow", status: "attempted", detail: failed, text: `shadow attempt ${attempt ?? "?"}${verdict}` };
+  },
+  shadowEnded: (base: Base, status: string | undefined, detail: string | undefined): AuditEntry => ({ ...base, type: "shadow", status, detail, text: `shadow run ${status ?? "ended"}${detail === undefined ? "" : `: ${detail}`}` }),
+  shadowJudged: (base: Base, agrees: boolean | null, detail: string | undefined): AuditEntry => {
+    const status = agrees === true ? "agrees" : agrees === false ? "differs" : "unjudged";
+    return { ...base, type: "shadow", status, detail, text: `shadow run judged (${status})${detail === undefined ? "" : `: ${detail}`}` };
+  },
+  judgement: (base: Base, checkpointId: string | undefined, attempt: number | undefined, agrees: boolean | null, detail: string | undefined): AuditEntry => ({
+    ...base,
+    type: "judgement",
+    checkpointId,
+    agrees,
+    detail,
+    text: `the answer to ${checkpointId ?? "?"} judged against attempt ${attempt ?? "?"}: ${detail ?? "?"}`,
+  }),
+};
+
 const entryOf = (record: AuditRecord): AuditEntry | undefined => {
   const f = record.fields;
   const base = { at: new Date(record.time).toISOString(), event: record.event, seq: num(f["seq"]) };
+  const passed = typeof f["passed"] === "boolean" ? f["passed"] : undefined;
   switch (record.event) {
-    case "run.submitted": {
-      const taskId = str(f["taskId"]);
-      const kind = str(f["kind"]);
-      return { ...base, type: "submitted", taskId, kind, text: `task ${taskId ?? "?"} (${kind ?? "?"}) submitted` };
-    }
-    case "run.routed": {
-      const route = str(f["route"]);
-      const policy = policyOf(f["policy"]);
-      const reasons = strings(f["reasons"]);
-      const by = policy === undefined ? "" : ` by policy ${policy.id} v${policy.version}`;
-      return {
-        ...base,
-        type: "decision",
-        route,
-        score: num(f["score"]),
-        reasons,
-        rules: strings(f["rules"]),
-        policy,
-        text: `routed ${route ?? "?"}${by}${reasons.length > 0 ? `: ${reasons.join(" ")}` : ""}`,
-      };
-    }
+    case "run.submitted":
+      return entries.submitted(base, str(f["taskId"]), str(f["kind"]));
+    case "run.routed":
+      return entries.decision(base, { route: str(f["route"]), score: num(f["score"]), reasons: strings(f["reasons"]), rules: strings(f["rules"]), policy: policyOf(f["policy"]) });
     case "attempt.started":
     case "attempt.recorded":
     case "attempt.verified":
-    case "attempt.failed": {
-      const attempt = num(f["attempt"]);
-      const passed = typeof f["passed"] === "boolean" ? f["passed"] : undefined;
-      const error = num(f["error"]);
-      const what = record.event.slice("attempt.".length);
-      const verdict = passed === undefined ? "" : passed ? " (passed)" : ` (error ${error ?? "?"})`;
-      return { ...base, type: "attempt", attempt, passed, error, text: `attempt ${attempt ?? "?"} ${what}${verdict}` };
-    }
-    case "run.escalated": {
-      const reason = str(f["reason"]);
-      const detail = str(f["detail"]);
-      return { ...base, type: "escalation", reason, detail, text: `escalated to a person: ${reason ?? "?"}${detail === undefined ? "" : ` — ${detail}`}` };
-    }
-    case "checkpoint.opened": {
-      const checkpointId = str(f["checkpointId"]);
-      const purpose = str(f["purpose"]);
-      return { ...base, type: "checkpoint-opened", checkpointId, purpose, text: `checkpoint ${checkpointId ?? "?"} opened (${purpose ?? "?"})` };
-    }
-    case "checkpoint.answered": {
-      const checkpointId = str(f["checkpointId"]);
-      const reviewer = str(f["reviewer"]);
-      const answer = str(f["answer"]);
-      return { ...base, type: "checkpoint-answered", checkpointId, reviewer, answer, text: `${reviewer ?? "?"} answered checkpoint ${checkpointId ?? "?"} (${answer ?? "?"})` };
-    }
-    case "checkpoint.expired": {
-      const checkpointId = str(f["checkpointId"]);
-      const action = str(f["action"]);
-      return { ...base, type: "checkpoint-expired", checkpointId, action, text: `checkpoint ${checkpointId ?? "?"} expired${action === undefined ? "" : ` (${action})`}` };
-    }
-    case "run.completed": {
-      const status = str(f["status"]);
-      const reason = str(f["reason"]);
-      return { ...base, type: "completed", status, reason, text: `run ${status ?? "ended"}${reason === undefined ? "" : `: ${reason}`}` };
-    }
-    // The agent's blind attempts beside a person's work: evidence only, never the run's result.
-    case "shadow.attempted": {
-      const attempt = num(f["attempt"]);
-      const passed = typeof f["passed"] === "boolean" ? f["passed"] : undefined;
-      const failed = str(f["failed"]);
-      const verdict = failed !== undefined ? ` failed: ${failed}` : passed === undefined ? "" : passed ? " (passed)" : ` (error ${num(f["error"]) ?? "?"})`;
-      return { ...base, type: "shadow", status: "attempted", detail: failed, text: `shadow attempt ${attempt ?? "?"}${verdict}` };
-    }
-    case "answer.judged": {
-      const checkpointId = str(f["checkpointId"]);
-      const agrees = typeof f["agrees"] === "boolean" ? f["agrees"] : null;
-      const detail = str(f["detail"]);
-      return { ...base, type: "judgement", checkpointId, agrees, detail, text: `the answer to ${checkpointId ?? "?"} judged against attempt ${num(f["attempt"]) ?? "?"}: ${detail ?? "?"}` };
-    }
+    case "attempt.failed":
+      return entries.attempt(base, num(f["attempt"]), record.event.slice("attempt.".length), passed, num(f["error"]));
+    case "run.escalated":
+      return entries.escalation(base, str(f["reason"]), str(f["detail"]));
+    case "checkpoint.opened":
+      return entries.opened(base, str(f["checkpointId"]), str(f["purpose"]));
+    case "checkpoint.answered":
+      return entries.answered(base, str(f["checkpointId"]), str(f["reviewer"]), str(f["answer"]));
+    case "checkpoint.expired":
+      return entries.expired(base, str(f["checkpointId"]), str(f["action"]));
+    case "run.completed":
+      return entries.completed(base, str(f["status"]), str(f["reason"]));
+    case "shadow.attempted":
+      return entries.shadowAttempt(base, num(f["attempt"]), passed, num(f["error"]), str(f["failed"]));
+    case "answer.judged":
+      return entries.judgement(base, str(f["checkpointId"]), num(f["attempt"]), typeof f["agrees"] === "boolean" ? f["agrees"] : null, str(f["detail"]));
     case "shadow.ended":
-    case "shadow.judged": {
-      const status = record.event === "shadow.ended" ? str(f["status"]) : f["agrees"] === true ? "agrees" : f["agrees"] === false ? "differs" : "unjudged";
-      const detail = str(f["detail"]);
-      const what = record.event === "shadow.ended" ? `shadow run ${status ?? "ended"}` : `shadow run judged (${status})`;
-      return { ...base, type: "shadow", status, detail, text: `${what}${detail === undefined ? "" : `: ${detail}`}` };
-    }
+      return entries.shadowEnded(base, str(f["status"]), str(f["detail"]));
+    case "shadow.judged":
+      return entries.shadowJudged(base, typeof f["agrees"] === "boolean" ? f["agrees"] : null, str(f["detail"]));
     default:
       return undefined;
   }

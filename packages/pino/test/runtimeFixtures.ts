@@ -47,6 +47,7 @@ export function setup(options: { guesses?: readonly number[] } = {}) {
     closure: 1,
     score: (output, input) => Math.abs((output as { guess: number }).guess - (input.task.input as { target: number }).target),
   });
-  const runtime = createRuntime({ router: createRouter({ policy }), store: createMemoryStore({ clock }), agents: [agent], sandboxes: [distance], clock, logger });
-  return { clock, out, logger, runtime };
+  const store = createMemoryStore({ clock });
+  const runtime = createRuntime({ router: createRouter({ policy }), store, agents: [agent], sandboxes: [distance], clock, logger });
+  return { clock, out, logger, runtime, store };
 }
