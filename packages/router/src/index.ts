@@ -47,6 +47,8 @@ export { starterPolicyYaml } from "./starterPolicy.js";
 export { compileRule, compileWhen, compileComparison, compileComparisonVerdict, normalizeTag } from "./rules.js";
 export type { CompiledRule, RuleContext, RuleVerdict } from "./rules.js";
 export { compileKindGlob, compileKindMatcher } from "./glob.js";
+export { resolveKind } from "./kindProfile.js";
+export type { ResolvedKind } from "./kindProfile.js";
 
 export { estimateRoutes, expectedAttempts, visibleFailureShare } from "./costs.js";
 export type { CostParams, RouteEstimate } from "./costs.js";

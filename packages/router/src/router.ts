@@ -5,6 +5,7 @@ import { type CostParams, type RouteEstimate, estimateRoutes, expectedAttempts, 
 import type { Decision } from "./decisionSchema.js";
 import { compileKindGlob } from "./glob.js";
 import { unitHash } from "./hash.js";
+import { resolveKind } from "./kindProfile.js";
 import { fixed2, money, percent } from "./format.js";
 import { normalQuantile } from "./normal.js";
 import { defaultPolicy, policyHash, validatePolicy } from "./policy.js";
@@ -136,7 +137,6 @@ export function createRouter(options: RouterOptions = {}): Router {
   const calibration = options.calibration ?? createCalibration();
   const rules = policy.rules.map(compileRule);
   const sandboxes = policy.sandboxes.map((s) => ({ ...s, test: compileKindGlob(s.kind) }));
-  const overrides = policy.kinds.map((k) => ({ ...k, test: compileKindGlob(k.kind) }));
   const z = policy.risk.mode === "averse" ? normalQuantile(policy.risk.credibleLevel) : 0;
   const currency = policy.costs.currency;
   const kindCache = new Map<string, KindProfile>();
@@ -169,32 +169,15 @@ export function createRouter(options: RouterOptions = {}): Router {
   const profileFor = (kind: string): KindProfile => {
     const cached = kindCache.get(kind);
     if (cached !== undefined) return cached;
-    let costs = { ...policy.costs };
-    let human = { ...policy.human };
-    let budgets = { maxAttempts: policy.budgets.maxAttempts, maxWallSec: policy.budgets.maxWallSec };
-    let initialFailure = policy.model.initialFailure;
-    let shadow = { ...policy.shadow };
-    for (const o of overrides) {
-      if (!o.test(kind)) continue;
-      costs = { ...costs, ...o.costs };
-      shadow = { ...shadow, ...o.shadow };
-      human = { ...human, ...o.human };
-      budgets = { ...budgets, ...o.budgets };
-      if (o.model?.initialFailure !== undefined) initialFailure = o.model.initialFailure;
-    }
-    let sandbox: { feedbackLatencySec?: number; latencyFrom?: string; ruleClosure?: number; closureFrom?: string } | undefined;
+    const { costs, human, initialFailure, shadow, budgets } = resolveKind(policy, kind);
+    let sandbox: SandboxFeedback | undefined;
     for (const s of sandboxes) {
       if (!s.test(kind)) continue;
-      sandbox ??= {};
       const name = s.name === undefined ? `sandbox profile ${s.kind}` : `sandbox ${s.name} (${s.kind})`;
-      if (s.feedbackLatencySec !== undefined && (sandbox.feedbackLatencySec === undefined || s.feedbackLatencySec < sandbox.feedbackLatencySec)) {
-        sandbox.feedbackLatencySec = s.feedbackLatencySec;
-        sandbox.latencyFrom = name;
-      }
-      if (s.ruleClosure !== undefined && (sandbox.ruleClosure === undefined || s.ruleClosure > sandbox.ruleClosure)) {
-        sandbox.ruleClosure = s.ruleClosure;
-        sandbox.closureFrom = name;
-      }
+      sandbox = combineSandboxes(sandbox, {
+        ...(s.feedbackLatencySec === undefined ? {} : { feedbackLatencySec: s.feedbackLatencySec, latencyFrom: name }),
+        ...(s.ruleClosure === undefined ? {} : { ruleClosure: s.ruleClosure, closureFrom: name }),
+      });
     }
     const d = policy.defaults.signals;
     const profile: KindProfile = {

@@ -1,5 +1,5 @@
 // A run's state is a fold of its journal; the fold also says what the driver must do next.
-import { type Decision, type JsonValue, type Policy, type Route, type Task, compileKindMatcher } from "@convergent/router";
+import { type Decision, type JsonValue, type Policy, type Route, type Task, resolveKind } from "@convergent/router";
 import type { Feedback } from "./agent.js";
 import type { Answer, Checkpoint, Reviewer } from "./checkpoint.js";
 import type { EscalationReason, RunEvent, RunEventData, RunMode, RunOutcome, ShadowStatus, Usage, Verdict } from "./events.js";
@@ -347,9 +347,7 @@ function outputOf(state: RunState, attempt: number): JsonValue | null {
 
 /** A run's budgets: its policy's, with the overrides of the policy's entries for its kind (later entries win). */
 export function budgetsOf(policy: Policy, kind: string): Policy["budgets"] {
-  let b = { ...policy.budgets };
-  for (const o of policy.kinds) if (o.budgets !== undefined && compileKindMatcher(o.kind)(kind)) b = { ...b, ...o.budgets };
-  return b;
+  return resolveKind(policy, kind).budgets;
 }
 
 /** The attempts a round may take (0 before the run is routed). */
