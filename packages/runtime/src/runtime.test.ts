@@ -77,7 +77,6 @@ describe("autonomous runs", () => {
     const { runtime, store } = setup({ agentOutputs: [40, 37, 30, 20, 0] });
     const run = await runtime.submit(guessTask());
     expect(run.status).toBe("waiting");
-    expect(run.attempts).toBeLessThan(6);
     const journal = await store.readRun(run.runId);
     const escalated = journal.find((e) => e.type === "run.escalated")!;
     // A jump from 2 to 5 is read as divergence after two attempts.
@@ -198,7 +197,9 @@ describe("supervised and human runs", () => {
     const journal = await store.readRun(run.runId);
     const routed = journal.find((e) => e.type === "run.routed")!;
     const share = (routed.data as { decision: { calibration: { approvedFailure: number } } }).decision.calibration.approvedFailure;
-    expect(share).toBeGreaterThan(0);
+    // p(1 − q) / (p(1 − q) + 1 − p) at the decision's calibrated p and the default catch rate q = 0.8.
+    const p = (routed.data as { decision: { calibration: { agentFailure: number } } }).decision.calibration.agentFailure;
+    expect(share).toBeCloseTo((p * 0.2) / (p * 0.2 + 1 - p), 12);
     const completed = journal.find((e) => e.type === "run.completed")!;
     expect((completed.data as { outcome: unknown }).outcome).toMatchObject({ route: "supervised", result: "approved", failureShare: share });
     expect(router.calibration.agentCounts("math.guess")).toEqual({ successes: 1 - share, failures: share });
