@@ -1,5 +1,5 @@
 // Numbers, money and routes in the words and colours the CLI prints.
-import type { Route } from "@convergent/router";
+import { type Route, formatMoney, formatPercent } from "@convergent/router";
 import type { Colors } from "./output.js";
 
 /** A whole count with thousands separators: `1,000,000`. */
@@ -7,11 +7,9 @@ export function count(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-/** Money with two decimals below 100 and thousands separators above: `0.46 USD`, `12,480 USD`. */
+/** Money as decisions write it, two decimals below 100 and whole, grouped amounts above: `0.46 USD`, `12,480 USD`. */
 export function money(x: number, currency: string): string {
-  const abs = Math.abs(x);
-  const digits = abs >= 100 ? 0 : 2;
-  return `${x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${currency}`;
+  return formatMoney(x, currency);
 }
 
 /** Minutes, rounded sensibly: `4.5 min`, `1,230 min`. */
@@ -19,11 +17,9 @@ export function minutes(x: number): string {
   return `${x >= 100 ? count(x) : (Math.round(x * 10) / 10).toString()} min`;
 }
 
-/** A share as a percentage: `37%`, `2.5%`. */
+/** A share as a percentage, as decisions write it: `37%`, `2.5%`. */
 export function percent(part: number, whole: number): string {
-  if (whole === 0) return "0%";
-  const p = (part / whole) * 100;
-  return `${p >= 10 || p === 0 ? Math.round(p) : p.toFixed(1)}%`;
+  return whole === 0 ? "0%" : formatPercent(part / whole);
 }
 
 /** A signed difference: `+12.5`, `−3`, `±0`. */

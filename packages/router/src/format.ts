@@ -30,7 +30,8 @@ export function groupThousands(n: number): string {
   return out;
 }
 
-/** An amount: two decimals below 100, whole and grouped from 100 up (`5.68 USD`, `75,030 USD`). */
+/** An amount: two decimals below 100, whole and grouped from 100 up (`5.68 USD`, `75,030 USD`, `-1,200 USD`). */
 export function money(x: number, currency: string): string {
+  if (x <= -100) return `-${groupThousands(Math.round(-x))} ${currency}`;
   return `${x >= 100 ? groupThousands(Math.round(x)) : fixed2(x)} ${currency}`;
 }

@@ -89,3 +89,4 @@ export type { TaskCheck, TaskSource } from "./task.js";
 export { humanizeSeconds } from "./duration.js";
 export { canonicalJson, contentHash } from "./hash.js";
 export { formatPath, problemsFromZod } from "./problems.js";
+export { money as formatMoney, percent as formatPercent } from "./format.js";
