@@ -121,8 +121,8 @@ export interface StoredEvent {
  */
 export function checkStoredEvent(stored: StoredEvent): RunEvent {
   const where = `run ${stored.runId}, event ${stored.seq}`;
-  const versions = (eventDataSchemas as Record<string, { readonly [version: number]: z.ZodType } | undefined>)[stored.type];
-  if (versions === undefined || !Object.hasOwn(eventDataSchemas, stored.type)) {
+  const versions = Object.hasOwn(eventDataSchemas, stored.type) ? eventDataSchemas[stored.type as RunEventType] : undefined;
+  if (versions === undefined) {
     throw new ConvergentError("INVALID_INPUT", `${where}: unknown event type ${JSON.stringify(stored.type)}; the journal was written by another program or is corrupt`);
   }
   const version = stored.version ?? 1;

@@ -36,8 +36,6 @@ export interface ShadowState {
   readonly attempts: RunEventData["shadow.attempted"][];
   ended: RunEventData["shadow.ended"] | null;
   judged: RunEventData["shadow.judged"] | null;
-  /** The person's result, kept while the shadow is judged against it. */
-  personResult: JsonValue | null;
 }
 
 /** A completion the driver is to write. */
@@ -90,7 +88,7 @@ export interface RunState {
   shadowPlanned: boolean;
   /** The shadow run, once it started. */
   shadow: ShadowState | null;
-  /** A person's result being judged against the agent's attempt it replaced, until `answer.judged`. */
+  /** A person's result held while it is judged against the agent's (`answer.judged`, `shadow.judged` complete the run with it). */
   judging: { readonly checkpointId: string; readonly purpose: Checkpoint["purpose"]; readonly personResult: JsonValue } | null;
 }
 
@@ -154,7 +152,7 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
       break;
     }
     case "shadow.started":
-      state.shadow = { maxAttempts: event.data.maxAttempts, startedAt: event.at, attempts: [], ended: null, judged: null, personResult: null };
+      state.shadow = { maxAttempts: event.data.maxAttempts, startedAt: event.at, attempts: [], ended: null, judged: null };
       break;
     case "shadow.attempted": {
       const shadow = state.shadow;
@@ -181,9 +179,11 @@ export function applyEvent(state: RunState, event: RunEvent, monitor: MonitorOpt
     }
     case "shadow.judged": {
       const shadow = state.shadow;
-      if (shadow === null) break;
+      const judging = state.judging;
+      if (shadow === null || judging === null) break;
       shadow.judged = event.data;
-      state.next = complete(state, "succeeded", shadow.personResult, "done by a person", "succeeded", "human");
+      state.judging = null;
+      state.next = complete(state, "succeeded", judging.personResult, "done by a person", "succeeded", "human");
       break;
     }
     case "attempt.started": {
@@ -409,7 +409,7 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
         // A shadow run that finished is judged against the person's result first; one still going is left unjudged.
         const shadow = state.shadow;
         if (shadow !== null && shadow.ended !== null && shadow.ended.status !== "skipped" && shadow.judged === null) {
-          shadow.personResult = answer.value;
+          state.judging = { checkpointId: checkpoint.id, purpose: checkpoint.purpose, personResult: answer.value };
           return { step: "judge-shadow", personResult: answer.value };
         }
         return complete(state, "succeeded", answer.value, "done by a person", "succeeded", "human");
@@ -449,7 +449,7 @@ function consequence(state: RunState, checkpoint: Checkpoint, answer: Answer, at
   return complete(state, "failed", null, `answer ${answer.type} does not fit a ${checkpoint.purpose} checkpoint`, null);
 }
 
-/** Keeps a person's result while it is judged against the agent's attempt (`answer.judged` completes the run with it). */
+/** Holds a person's result while it is judged against the agent's attempt (`answer.judged` completes the run with it). */
 function judgeAnswer(state: RunState, checkpoint: Checkpoint, attempt: number, personResult: JsonValue): NextStep {
   state.judging = { checkpointId: checkpoint.id, purpose: checkpoint.purpose, personResult };
   return { step: "judge-answer", checkpointId: checkpoint.id, attempt, personResult };

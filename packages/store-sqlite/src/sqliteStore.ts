@@ -214,7 +214,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return row === undefined ? undefined : toCheckpointInfo(row);
   };
 
-  const appendTransaction = db.transaction((runId: string, expectedSeq: number, batch: readonly NewRunEvent[]): RunEvent[] => {
+  // Returns the stamped events and the rows written for them (checked already: the read cache takes them on commit).
+  const appendTransaction = db.transaction((runId: string, expectedSeq: number, batch: readonly NewRunEvent[]): { stamped: RunEvent[]; written: CheckedRow[] } => {
     const length = sql.journalLength.get(runId)?.seq ?? 0;
     if (length !== expectedSeq) {
       throw new ConvergentError(
@@ -222,7 +223,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         `run ${runId}: expected ${expectedSeq} events in the journal, found ${length}; re-read the run and try again`,
       );
     }
-    if (batch.length === 0) return [];
+    if (batch.length === 0) return { stamped: [], written: [] };
     // The time is read under the write lock, so event times follow commit order across processes.
     const at = clock.now();
     // What cannot be read back is not written: every event is checked against its schema first.
@@ -235,7 +236,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sql.insertEvent.run(runId, e.seq, at, e.type, eventVersions[e.type], data);
       written.push({ seq: e.seq, at, type: e.type, version: eventVersions[e.type], data, event: e });
     }
-    pendingRows = { runId, expectedSeq, rows: written };
     const run = change.run;
     sql.upsertRun.run(run.runId, run.taskId, run.kind, run.title, run.route, run.status, run.seq, change.open, run.createdAt, run.updatedAt);
     for (const info of change.checkpoints) {
@@ -259,7 +259,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     for (const { source, outcome } of outcomesIn(stamped)) {
       sql.upsertOutcome.run(runId, source, run.kind, outcome.route, outcome.result, outcome.modelFailure ?? null, outcome.failureShare ?? null);
     }
-    return stamped;
+    return { stamped, written };
   });
 
   /** The rows of recently read journals, with the events their check gave (oldest run first; at most checkedRunsLimit). */
@@ -298,8 +298,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
     return { ...data, policy };
   };
-  /** The rows the append transaction in progress wrote, remembered once it commits. */
-  let pendingRows: { runId: string; expectedSeq: number; rows: CheckedRow[] } | undefined;
   let closed = false;
   /** Runs `fn` on the open database; after close() every call fails the same clear way. */
   const use = <T>(fn: () => T): T => {
@@ -322,16 +320,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async append(runId, expectedSeq, batch) {
       return use(() => {
-        pendingRows = undefined;
-        const stamped = appendTransaction.immediate(runId, expectedSeq, batch);
+        const { stamped, written } = appendTransaction.immediate(runId, expectedSeq, batch);
         // Committed: what was written is checked already; the next read of the run compares its rows with these.
-        const done = pendingRows as { runId: string; expectedSeq: number; rows: CheckedRow[] } | undefined;
-        pendingRows = undefined;
-        if (done !== undefined) {
-          const seen = checkedRows.get(runId);
-          if (expectedSeq === 0) rememberRows(runId, done.rows);
-          else if (seen !== undefined && seen.length === expectedSeq) rememberRows(runId, [...seen, ...done.rows]);
-        }
+        const seen = checkedRows.get(runId);
+        if (written.length > 0 && expectedSeq === 0) rememberRows(runId, written);
+        else if (written.length > 0 && seen !== undefined && seen.length === expectedSeq) rememberRows(runId, [...seen, ...written]);
         return stamped;
       });
     },
